@@ -1,0 +1,183 @@
+"""The `newsqa` command: ingest, ask, retrieve, stats, serve."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from assistant.config import Settings
+from assistant.errors import NewsqaError
+from index.store import Filters
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Ask questions about news articles; every answer cites the passages it uses.")
+SAMPLE = Path(__file__).resolve().parent.parent / "index" / "sample"
+
+ChromaOpt = Annotated[Optional[str], typer.Option("--chroma", help="Store: a folder, http://host:port, or :memory: [NEWSQA_CHROMA]")]
+CollectionOpt = Annotated[Optional[str], typer.Option("--collection", help="Collection name [NEWSQA_COLLECTION]")]
+LlmOpt = Annotated[Optional[str], typer.Option("--llm", help="local | local:PATH.gguf | openai:MODEL | ollama:MODEL | extractive [NEWSQA_LLM]")]
+KOpt = Annotated[Optional[int], typer.Option("-k", "--k", help="Passages to retrieve [NEWSQA_K]")]
+SinceOpt = Annotated[Optional[str], typer.Option("--since", help="Only articles published on or after YYYY-MM-DD")]
+UntilOpt = Annotated[Optional[str], typer.Option("--until", help="Only articles published on or before YYYY-MM-DD")]
+SourceOpt = Annotated[Optional[list[str]], typer.Option("--source", help="Only this outlet (repeatable), e.g. BBC")]
+AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Treat this date (YYYY-MM-DD) as today [NEWSQA_AS_OF]")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON")]
+
+
+def _date(value: str | None, flag: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise NewsqaError(f"{flag} {value!r} is not a date: use YYYY-MM-DD") from None
+
+
+def _settings(**overrides: object) -> Settings:
+    return Settings.from_env(**overrides)
+
+
+def _assistant(settings: Settings):
+    from assistant.core import Assistant
+
+    return Assistant.from_settings(settings)
+
+
+def _filters(since: str | None, until: str | None, source: list[str] | None) -> Filters:
+    f = Filters(_date(since, "--since"), _date(until, "--until"), tuple(source or ()))
+    if f.since and f.until and f.since > f.until:
+        raise NewsqaError(f"--since {f.since} is after --until {f.until}")
+    return f
+
+
+@app.command()
+def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt .jsonl[.gz] .json .csv[.gz])")],
+           map_: Annotated[Optional[list[str]], typer.Option("--map", help="FIELD=COLUMN for CSV/JSON, e.g. text=body")] = None,
+           chroma: ChromaOpt = None, collection: CollectionOpt = None, json_: JsonOpt = False) -> None:
+    """Add articles to the store; unchanged ones are skipped, changed ones replaced."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    mapping = {}
+    for item in map_ or []:
+        field, sep, column = item.partition("=")
+        if not sep or not column:
+            raise NewsqaError(f"--map {item!r} is not FIELD=COLUMN (fields: title, text, url, source, published, authors)")
+        mapping[field.strip()] = column.strip()
+    a = _assistant(_settings(chroma=chroma, collection=collection))
+    err = Console(stderr=True)
+    with Progress(SpinnerColumn(), TextColumn("embedding"), BarColumn(), TextColumn("{task.completed} chunks"),
+                  TimeElapsedColumn(), console=err, transient=True, disable=json_ or not err.is_terminal) as bar:
+        task = bar.add_task("embed", total=None)
+        report = a.ingest(paths, progress=lambda n, _: bar.advance(task, n), mapping=mapping)
+    if json_:
+        print(json.dumps(report.as_dict(), indent=2))
+    else:
+        for r in report.rejected:
+            err.print(f"[yellow]rejected[/] {r}", markup=True, highlight=False)
+        print(report.summary())
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def ask(question: str, k: KOpt = None, since: SinceOpt = None, until: UntilOpt = None, source: SourceOpt = None,
+        as_of: AsOfOpt = None, llm: LlmOpt = None, chroma: ChromaOpt = None, collection: CollectionOpt = None,
+        json_: JsonOpt = False) -> None:
+    """Answer a question with cited passages (streamed unless --json)."""
+    a = _assistant(_settings(chroma=chroma, collection=collection, llm=llm, k=k))
+    answer = None
+    for event, value in a.stream(question, filters=_filters(since, until, source), as_of=_date(as_of, "--as-of")):
+        if event == "token" and not json_:
+            sys.stdout.write(str(value))
+            sys.stdout.flush()
+        elif event == "answer":
+            answer = value
+    if json_:
+        print(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
+        return
+    print("\r\033[K" if sys.stdout.isatty() else "\n", end="")
+    print(answer.text)
+    for c in answer.citations:
+        details = ", ".join(x for x in (c.source, c.published.isoformat() if c.published else None) if x)
+        print(f"  [{c.n}] {c.title}" + (f" ({details})" if details else "") + (f" {c.url}" if c.url else ""))
+
+
+@app.command()
+def retrieve(query: str, k: KOpt = None, since: SinceOpt = None, until: UntilOpt = None, source: SourceOpt = None,
+             as_of: AsOfOpt = None, mode: Annotated[str, typer.Option(help="hybrid | dense | bm25")] = "hybrid",
+             chroma: ChromaOpt = None, collection: CollectionOpt = None, json_: JsonOpt = False) -> None:
+    """Show the passages a question retrieves, with their scores."""
+    if mode not in ("hybrid", "dense", "bm25"):
+        raise NewsqaError(f"--mode {mode!r} is unknown: use hybrid, dense or bm25")
+    a = _assistant(_settings(chroma=chroma, collection=collection, k=k))
+    passages = a.retrieve(query, filters=_filters(since, until, source), as_of=_date(as_of, "--as-of"), mode=mode)
+    if json_:
+        from assistant.core import Answer
+
+        print(json.dumps(Answer(query, "", (), tuple(passages), False, "")
+                         .to_dict()["passages"], indent=2, ensure_ascii=False))
+        return
+    for p in passages:
+        c = p.chunk
+        print(f"{p.rank}. {c.title} ({c.source or 'unknown'}, {c.published or 'undated'}) "
+              f"score={p.score:.4f} dense={p.scores.get('dense', 0):.3f} bm25={p.scores.get('bm25', 0):.2f}")
+        print("   " + c.text[:240].replace("\n", " ") + ("…" if len(c.text) > 240 else ""))
+
+
+@app.command()
+def stats(chroma: ChromaOpt = None, collection: CollectionOpt = None, json_: JsonOpt = False) -> None:
+    """Articles, chunks, outlets and date range of the store."""
+    s = _assistant(_settings(chroma=chroma, collection=collection)).stats()
+    if json_:
+        print(json.dumps(s, indent=2, ensure_ascii=False))
+        return
+    print(f"{s['articles']} articles, {s['chunks']} chunks in {s['collection']!r} at {s['location']}")
+    print(f"published {s['earliest']} .. {s['latest']}; embeddings {s['embedding_model']}; llm {s['llm']}")
+    for outlet, n in s["outlets"].items():
+        print(f"  {n:6d}  {outlet}")
+
+
+@app.command()
+def serve(host: Annotated[Optional[str], typer.Option(help="Address to bind [NEWSQA_HOST]")] = None,
+          port: Annotated[Optional[int], typer.Option(help="Port [NEWSQA_PORT]")] = None,
+          sample: Annotated[bool, typer.Option("--sample/--no-sample", help="Index the bundled sample corpus when the store is empty")] = False,
+          llm: LlmOpt = None, chroma: ChromaOpt = None, collection: CollectionOpt = None) -> None:
+    """Start the chat UI (and HTTP API) on http://HOST:PORT."""
+    settings = _settings(host=host, port=port, llm=llm, chroma=chroma, collection=collection)
+    a = _assistant(settings)
+    if sample and a.store.count() == 0:
+        print(f"indexing the bundled sample corpus from {SAMPLE} (first run only)…", flush=True)
+        print(a.ingest([SAMPLE]).summary(), flush=True)
+    from ui.app import serve as run_server
+
+    run_server(a)
+
+
+def main() -> None:
+    """Entry point: expected failures print one line and exit 2."""
+    try:
+        app(standalone_mode=False)
+    except NewsqaError as e:
+        print(f"newsqa: error: {e}", file=sys.stderr)
+        sys.exit(2)
+    except (typer.Exit, SystemExit) as e:
+        sys.exit(getattr(e, "exit_code", getattr(e, "code", 0)) or 0)
+    except typer.Abort:
+        sys.exit(130)
+    except Exception as e:  # click usage errors carry their own message
+        import click
+
+        if isinstance(e, click.ClickException):
+            e.show()
+            sys.exit(e.exit_code)
+        raise
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,205 @@
+"""`Assistant`: the one composition root that UI, API, CLI and eval call."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from assistant.citations import Citation, build_citations, is_abstention, not_found_text
+from assistant.config import Settings
+from assistant.extractive import extract_answer
+from assistant.prompts import chat_prompt, prompt_inputs
+from assistant.retrieval import HybridRetriever, langchain_retriever
+from assistant.timeparse import find_period
+from index.embeddings import SentenceTransformerEmbedder, resolve_model
+from index.ingest import IngestReport, Ingestor, Progress
+from index.store import Filters, Store
+from index.types import Passage
+
+FOLLOW_UP = re.compile(r"^(and|but|what about|how about|so|also)\b|\b(it|its|they|them|their|he|she|his|her|"
+                       r"that|this|those|these|there|then)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer with the passages it was given and the ones it cites."""
+
+    question: str
+    text: str
+    citations: tuple[Citation, ...]
+    passages: tuple[Passage, ...]
+    abstained: bool
+    backend: str
+    filters: Filters = field(default_factory=Filters)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        """JSON-ready form."""
+        def chunk_dict(p: Passage) -> dict:
+            c = p.chunk
+            return {"rank": p.rank, "score": round(p.score, 6), "chunk_id": c.id, "article_id": c.article_id,
+                    "title": c.title, "source": c.source, "url": c.url,
+                    "published": c.published.isoformat() if c.published else None, "text": c.text,
+                    "scores": {k: round(v, 4) for k, v in p.scores.items()}}
+
+        return {"question": self.question, "answer": self.text, "abstained": self.abstained,
+                "backend": self.backend,
+                "citations": [{**dataclasses.asdict(c), "published": c.published.isoformat() if c.published else None}
+                              for c in self.citations],
+                "passages": [chunk_dict(p) for p in self.passages],
+                "filters": {"since": self.filters.since.isoformat() if self.filters.since else None,
+                            "until": self.filters.until.isoformat() if self.filters.until else None,
+                            "sources": list(self.filters.sources)},
+                "timings": {k: round(v, 3) for k, v in self.timings.items()}}
+
+
+class Assistant:
+    """Retrieval and cited answers over one store; heavy parts (models, store) load on first use."""
+
+    def __init__(self, settings: Settings, store: Store | None = None, embedder=None, backend=None):
+        self.settings = settings
+        self._store, self._embedder, self._backend = store, embedder, backend
+        self._backend_loaded = backend is not None
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None) -> Assistant:
+        """An assistant built from settings (NEWSQA_* variables when none are given)."""
+        return cls(settings or Settings.from_env())
+
+    # --- parts, loaded lazily ------------------------------------------------------------------
+    @property
+    def store(self) -> Store:
+        """The chunk store (opening it checks the embedding model that built it)."""
+        if self._store is None:
+            s = self.settings
+            embedding_name = self._embedder.name if self._embedder else resolve_model(s.embeddings)[1]
+            self._store = Store(s.chroma, s.collection, embedding_name,
+                                lexical_dir=None if s.chroma == ":memory:" else s.lexical_dir)
+        return self._store
+
+    @property
+    def embedder(self):
+        """The embedding model."""
+        if self._embedder is None:
+            s = self.settings
+            self._embedder = SentenceTransformerEmbedder(s.embeddings, s.embed_device, s.embed_batch, s.threads or None)
+        return self._embedder
+
+    @property
+    def backend(self):
+        """The chat backend (None for extractive answers)."""
+        if not self._backend_loaded:
+            from assistant.llm import make_backend
+
+            self._backend = make_backend(self.settings)
+            self._backend_loaded = True
+        return self._backend
+
+    @property
+    def backend_name(self) -> str:
+        """What answers: the model's name, or 'extractive'."""
+        if self._backend_loaded:
+            return self._backend.name if self._backend else "extractive"
+        return self.settings.llm
+
+    def retriever(self, mode: str = "hybrid") -> HybridRetriever:
+        """The retriever over this store ('hybrid', or one side alone: 'dense', 'bm25')."""
+        s = self.settings
+        return HybridRetriever(self.store, lambda: self.embedder, s.candidates, s.per_article, mode)
+
+    def as_langchain_retriever(self, k: int | None = None, filters: Filters | None = None):
+        """A LangChain BaseRetriever over this assistant."""
+        return langchain_retriever(self, k, filters)
+
+    # --- the API ------------------------------------------------------------------------------
+    def ingest(self, paths: Sequence[str | Path], progress: Progress | None = None,
+               mapping: dict[str, str] | None = None) -> IngestReport:
+        """Ingest files and folders into the store."""
+        s = self.settings
+        ingestor = Ingestor(self.store, lambda: self.embedder, s.chunk_size, s.chunk_overlap, progress)
+        return ingestor.ingest_paths(paths, mapping)
+
+    def stats(self) -> dict:
+        """Corpus statistics and what answers."""
+        return {**self.store.stats(), "llm": self.backend_name}
+
+    def effective_filters(self, question: str, filters: Filters | None, as_of: date | None) -> Filters:
+        """Explicit filters, or else the period the question names ('this week', 'in March 2017')."""
+        filters = filters or Filters()
+        if filters.since or filters.until:
+            return filters
+        period = find_period(question, as_of or self.settings.as_of or date.today())
+        if period is None:
+            return filters
+        until = period.until + timedelta(days=1) if period.since == period.until else period.until
+        return dataclasses.replace(filters, since=period.since, until=until)
+
+    def retrieve(self, query: str, k: int | None = None, filters: Filters | None = None,
+                 as_of: date | None = None, mode: str = "hybrid") -> list[Passage]:
+        """The best passages for a query, best first."""
+        f = self.effective_filters(query, filters, as_of)
+        return self.retriever(mode).retrieve(query, k or self.settings.k, f)
+
+    def ask(self, question: str, k: int | None = None, filters: Filters | None = None,
+            as_of: date | None = None, history: Sequence[tuple[str, str]] = ()) -> Answer:
+        """A cited answer (or an honest abstention)."""
+        answer = None
+        for event, value in self.stream(question, k, filters, as_of, history):
+            if event == "answer":
+                answer = value
+        assert answer is not None
+        return answer
+
+    def stream(self, question: str, k: int | None = None, filters: Filters | None = None,
+               as_of: date | None = None, history: Sequence[tuple[str, str]] = ()) -> Iterator[tuple[str, object]]:
+        """Events ('passages', list), ('token', str)..., then ('answer', Answer)."""
+        t0 = time.perf_counter()
+        today = as_of or self.settings.as_of or date.today()
+        query = self.search_query(question, history)
+        f = self.effective_filters(question, filters, today)
+        passages = self.retriever().retrieve(query, k or self.settings.k, f)
+        timings = {"retrieve_s": time.perf_counter() - t0}
+        yield "passages", passages
+        if not passages or max(p.scores.get("dense", 0.0) for p in passages) < self.settings.min_similarity:
+            yield "answer", Answer(question, not_found_text(), (), tuple(passages), True, self.backend_name, f,
+                                   {**timings, "total_s": time.perf_counter() - t0})
+            return
+        pieces: list[str] = []
+        if self.backend is None:
+            pieces.append(extract_answer(question, passages))
+            yield "token", pieces[-1]
+        else:
+            chain = chat_prompt() | self.llm_chain_model()
+            from langchain_core.output_parsers import StrOutputParser
+
+            for piece in (chain | StrOutputParser()).stream(prompt_inputs(question, passages, today)):
+                if not pieces:
+                    timings["first_token_s"] = time.perf_counter() - t0
+                pieces.append(piece)
+                yield "token", piece
+        raw = "".join(pieces).strip()
+        text, citations = build_citations(raw, passages)
+        abstained = not raw or is_abstention(raw) or (not citations and self.backend is None)
+        if abstained:
+            text, citations = not_found_text(), []
+        timings["total_s"] = time.perf_counter() - t0
+        yield "answer", Answer(question, text, tuple(citations), tuple(passages), abstained,
+                               self.backend_name, f, timings)
+
+    def llm_chain_model(self):
+        """The chat backend as a LangChain chat model."""
+        from assistant.llm import as_langchain
+
+        return as_langchain(self.backend, self.settings.llm_max_tokens, self.settings.llm_temperature)
+
+    @staticmethod
+    def search_query(question: str, history: Sequence[tuple[str, str]]) -> str:
+        """The question, with the previous question prepended when it reads as a follow-up."""
+        if history and FOLLOW_UP.search(question) and len(question.split()) <= 12:
+            return f"{history[-1][0]} {question}"
+        return question

@@ -1,0 +1,19 @@
+"""Answers without a model: the passage sentences that best match the question, each cited."""
+
+from __future__ import annotations
+
+from assistant.citations import sentences, words
+from index.types import Passage
+
+
+def extract_answer(question: str, passages: list[Passage], max_sentences: int = 2) -> str:
+    """Up to `max_sentences` best-overlapping sentences with [n] markers; '' when none share a word."""
+    q = words(question)
+    scored = []
+    for n, p in enumerate(passages, start=1):
+        for i, s in enumerate(sentences(p.chunk.text)):
+            overlap = len(q & words(s))
+            if overlap:
+                scored.append((-overlap, n, i, s))
+    picked = sorted(scored)[:max_sentences]
+    return " ".join(f"{s.rstrip()} [{n}]" for _, n, _, s in sorted(picked, key=lambda t: (t[1], t[2])))

@@ -1,0 +1,146 @@
+"""Chat model backends behind one `stream(messages)` seam, chosen by one string (NEWSQA_LLM)."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Protocol
+
+from assistant.config import Settings
+from index.errors import ConfigError, NewsqaError
+
+Message = dict[str, str]  # {"role": "system"|"user"|"assistant", "content": ...}
+
+
+class LLMError(NewsqaError):
+    """The language model could not be reached or failed mid-answer."""
+
+
+class ChatBackend(Protocol):
+    """Streams the reply to a list of chat messages, piece by piece."""
+
+    name: str
+
+    def stream(self, messages: list[Message], max_tokens: int, temperature: float) -> Iterator[str]: ...
+
+
+class LlamaCppBackend:
+    """A local GGUF model run by llama-cpp-python."""
+
+    def __init__(self, path: Path, n_ctx: int = 4096, threads: int = 0, name: str | None = None):
+        if not path.is_file():
+            raise ConfigError(f"NEWSQA_LLM names {path}, which is not a file; give the path of a .gguf model")
+        try:
+            from llama_cpp import Llama
+        except ImportError:
+            raise ConfigError("NEWSQA_LLM=local needs llama-cpp-python: pip install llama-cpp-python==0.3.36 "
+                              "(or set NEWSQA_LLM=extractive)") from None
+        self.name = name or f"local:{path.name}"
+        self.model = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=threads or max(1, os.cpu_count() or 1),
+                           verbose=False)
+
+    def stream(self, messages: list[Message], max_tokens: int, temperature: float) -> Iterator[str]:
+        """Tokens of the reply as llama.cpp produces them."""
+        for part in self.model.create_chat_completion(messages=messages, max_tokens=max_tokens,
+                                                      temperature=temperature, stream=True):
+            piece = part["choices"][0].get("delta", {}).get("content")
+            if piece:
+                yield piece
+
+
+class OpenAICompatBackend:
+    """Any server speaking OpenAI's /v1/chat/completions: OpenAI, vLLM, llama.cpp server, Ollama, LM Studio."""
+
+    def __init__(self, model: str, base_url: str, api_key: str = "", timeout: float = 120.0, name: str | None = None):
+        if not model:
+            raise ConfigError("NEWSQA_LLM=openai:<model> needs a model name, e.g. openai:gpt-4o-mini")
+        self.model, self.base_url, self.api_key, self.timeout = model, base_url.rstrip("/"), api_key, timeout
+        self.name = name or f"openai:{model}"
+
+    def stream(self, messages: list[Message], max_tokens: int, temperature: float) -> Iterator[str]:
+        """Content deltas of a streamed chat completion (server-sent events)."""
+        import httpx
+
+        headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
+        body = {"model": self.model, "messages": messages, "max_tokens": max_tokens,
+                "temperature": temperature, "stream": True}
+        try:
+            with httpx.stream("POST", f"{self.base_url}/chat/completions", json=body, headers=headers,
+                              timeout=self.timeout) as resp:
+                if resp.status_code >= 400:
+                    resp.read()
+                    raise LLMError(f"LLM server {self.base_url} answered {resp.status_code}: {resp.text[:200]}")
+                for line in resp.iter_lines():
+                    if not line.startswith("data:"):
+                        continue
+                    data = line[5:].strip()
+                    if data == "[DONE]":
+                        return
+                    choices = json.loads(data).get("choices") or [{}]
+                    piece = (choices[0].get("delta") or {}).get("content")
+                    if piece:
+                        yield piece
+        except httpx.HTTPError as e:
+            raise LLMError(f"cannot reach the LLM server at {self.base_url} ({type(e).__name__}); "
+                           "check NEWSQA_LLM_BASE_URL") from None
+
+
+def make_backend(settings: Settings) -> ChatBackend | None:
+    """The backend NEWSQA_LLM names; None for 'extractive' (answers composed without a model)."""
+    kind, _, arg = settings.llm.partition(":")
+    match kind:
+        case "extractive":
+            return None
+        case "local" if not arg:
+            from assistant.models import default_gguf
+
+            return LlamaCppBackend(default_gguf(settings.cache_dir), settings.llm_ctx, settings.threads,
+                                   name="local:qwen2.5-coder-1.5b-instruct-q4_k_m")
+        case "local":
+            return LlamaCppBackend(Path(arg).expanduser(), settings.llm_ctx, settings.threads)
+        case "openai":
+            base = settings.llm_base_url or "https://api.openai.com/v1"
+            key = settings.llm_api_key or os.environ.get("OPENAI_API_KEY", "")
+            return OpenAICompatBackend(arg, base, key, settings.llm_timeout)
+        case "ollama":
+            base = settings.llm_base_url or "http://127.0.0.1:11434/v1"
+            return OpenAICompatBackend(arg, base, settings.llm_api_key, settings.llm_timeout, name=f"ollama:{arg}")
+        case _:
+            raise ConfigError(f"NEWSQA_LLM={settings.llm!r} is unknown: use local, local:/path/model.gguf, "
+                              "openai:<model>, ollama:<model> or extractive")
+
+
+def as_langchain(backend: ChatBackend, max_tokens: int, temperature: float):
+    """The backend as a LangChain chat model, so answering runs as a LangChain chain."""
+    from langchain_core.language_models.chat_models import BaseChatModel
+    from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+    from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+
+    roles = {"system": "system", "human": "user", "ai": "assistant"}
+
+    def convert(messages: list[BaseMessage]) -> list[Message]:
+        return [{"role": roles.get(m.type, "user"), "content": str(m.content)} for m in messages]
+
+    class BackendChatModel(BaseChatModel):
+        """A LangChain chat model over a newsqa ChatBackend."""
+
+        @property
+        def _llm_type(self) -> str:
+            return backend.name
+
+        def _generate(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None,
+                      **kwargs: Any) -> ChatResult:
+            text = "".join(backend.stream(convert(messages), max_tokens, temperature))
+            return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
+
+        def _stream(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None,
+                    **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+            for piece in backend.stream(convert(messages), max_tokens, temperature):
+                chunk = ChatGenerationChunk(message=AIMessageChunk(content=piece))
+                if run_manager:
+                    run_manager.on_llm_new_token(piece, chunk=chunk)
+                yield chunk
+
+    return BackendChatModel()

@@ -1,0 +1,89 @@
+"""Hybrid retrieval: dense (Chroma) and lexical (BM25) candidates fused by reciprocal rank."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from index.embeddings import Embedder
+from index.store import Filters, Store
+from index.types import Chunk, Passage
+
+RRF_K = 60
+
+
+def rrf(rankings: Sequence[Sequence[str]], weights: Sequence[float] | None = None, k: int = RRF_K) -> dict[str, float]:
+    """Reciprocal rank fusion: each id scores the sum of weight / (k + rank) over the rankings."""
+    scores: dict[str, float] = {}
+    for ranking, w in zip(rankings, weights or [1.0] * len(rankings)):
+        for rank, key in enumerate(ranking, start=1):
+            scores[key] = scores.get(key, 0.0) + w / (k + rank)
+    return scores
+
+
+def collapse(ranked: Sequence[str], article_of: Callable[[str], str], per_article: int) -> list[str]:
+    """The ranking with at most `per_article` chunks of any one article."""
+    seen: dict[str, int] = {}
+    out = []
+    for cid in ranked:
+        a = article_of(cid)
+        if seen.get(a, 0) < per_article:
+            seen[a] = seen.get(a, 0) + 1
+            out.append(cid)
+    return out
+
+
+class HybridRetriever:
+    """Dense and BM25 search over one Store, fused, filtered, collapsed per article."""
+
+    def __init__(self, store: Store, embedder: Embedder | Callable[[], Embedder], candidates: int = 40,
+                 per_article: int = 2, mode: str = "hybrid"):
+        self.store, self._embedder = store, embedder
+        self.candidates, self.per_article, self.mode = candidates, per_article, mode
+
+    @property
+    def embedder(self) -> Embedder:
+        """The embedder, loaded on first use."""
+        if callable(self._embedder) and not hasattr(self._embedder, "embed_query"):
+            self._embedder = self._embedder()
+        return self._embedder  # type: ignore[return-value]
+
+    def retrieve(self, query: str, k: int, filters: Filters | None = None) -> list[Passage]:
+        """The k best passages for a query, best first, with per-retriever scores."""
+        n = max(self.candidates, k * 4)
+        dense = self.store.dense_search(self.embedder.embed_query(query), n, filters) if self.mode != "bm25" else []
+        lexical = self.store.lexical_search(query, n, filters) if self.mode != "dense" else []
+        chunks: dict[str, Chunk] = {c.id: c for c, _ in dense + lexical}
+        dense_scores = {c.id: s for c, s in dense}
+        bm25_scores = {c.id: s for c, s in lexical}
+        fused = rrf([[c.id for c, _ in dense], [c.id for c, _ in lexical]])
+        ranked = sorted(fused, key=lambda cid: (-fused[cid], cid))
+        kept = collapse(ranked, lambda cid: chunks[cid].article_id, self.per_article)[:k]
+        return [Passage(chunk=chunks[cid], score=fused[cid], rank=i,
+                        scores={"rrf": fused[cid], "dense": dense_scores.get(cid, 0.0),
+                                "bm25": bm25_scores.get(cid, 0.0)})
+                for i, cid in enumerate(kept, start=1)]
+
+
+def passage_document(p: Passage):
+    """A retrieved passage as a LangChain Document."""
+    from langchain_core.documents import Document
+
+    c = p.chunk
+    return Document(id=c.id, page_content=c.text,
+                    metadata={"chunk_id": c.id, "article_id": c.article_id, "title": c.title,
+                              "source": c.source, "url": c.url, "rank": p.rank, "score": p.score,
+                              "published": c.published.isoformat() if c.published else None})
+
+
+def langchain_retriever(assistant: Any, k: int | None = None, filters: Filters | None = None):
+    """An `Assistant`'s retrieval as a LangChain BaseRetriever, for users' own chains."""
+    from langchain_core.retrievers import BaseRetriever
+
+    class NewsRetriever(BaseRetriever):
+        """newsqa hybrid retrieval (dense + BM25, fused, time-aware)."""
+
+        def _get_relevant_documents(self, query: str, *, run_manager: Any = None):
+            return [passage_document(p) for p in assistant.retrieve(query, k=k, filters=filters)]
+
+    return NewsRetriever()

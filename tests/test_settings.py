@@ -1,0 +1,35 @@
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Settings
+from index.errors import ConfigError
+
+
+def test_env_then_overrides():
+    s = Settings.from_env({"NEWSQA_K": "6", "NEWSQA_LLM": "extractive", "NEWSQA_AS_OF": "2017-03-31"}, k=None, llm="openai:x")
+    assert (s.k, s.llm, s.as_of) == (6, "openai:x", date(2017, 3, 31))
+
+
+def test_bad_values_name_the_variable():
+    with pytest.raises(ConfigError, match="NEWSQA_K='many' is not an integer"):
+        Settings.from_env({"NEWSQA_K": "many"})
+    with pytest.raises(ConfigError, match="NEWSQA_K=0 is out of range"):
+        Settings.from_env({"NEWSQA_K": "0"})
+
+
+def test_binding_beyond_loopback_needs_an_api_key():
+    with pytest.raises(ConfigError, match="NEWSQA_API_KEY"):
+        Settings.from_env({"NEWSQA_HOST": "0.0.0.0"})
+    assert Settings.from_env({"NEWSQA_HOST": "0.0.0.0", "NEWSQA_API_KEY": "s3cret"}).describe()["api_key"] == "***"
+
+
+def test_lexical_dir_by_store_kind():
+    assert Settings.from_env({}, chroma="/data/c").lexical_dir == Path("/data/c/newsqa-lexical")
+    assert "127_0_0_1_8000" in str(Settings.from_env({}, chroma="http://127.0.0.1:8000", cache_dir="/c").lexical_dir)
+
+
+def test_settings_are_frozen():
+    with pytest.raises(Exception):
+        Settings().k = 3  # type: ignore[misc]
