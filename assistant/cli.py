@@ -79,7 +79,7 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders (.
         print(json.dumps(report.as_dict(), indent=2))
     else:
         for r in report.rejected:
-            err.print(f"[yellow]rejected[/] {r}", markup=True, highlight=False)
+            err.print(f"[yellow]rejected[/] {r}", markup=True, highlight=False, soft_wrap=True)
         print(report.summary())
     if not report.ok:
         raise typer.Exit(1)
@@ -91,9 +91,11 @@ def ask(question: str, k: KOpt = None, since: SinceOpt = None, until: UntilOpt =
         json_: JsonOpt = False) -> None:
     """Answer a question with cited passages (streamed unless --json)."""
     a = _assistant(_settings(chroma=chroma, collection=collection, llm=llm, k=k))
-    answer = None
+    live = sys.stdout.isatty() and not json_
+    answer, streamed = None, ""
     for event, value in a.stream(question, filters=_filters(since, until, source), as_of=_date(as_of, "--as-of")):
-        if event == "token" and not json_:
+        if event == "token" and live:
+            streamed += str(value)
             sys.stdout.write(str(value))
             sys.stdout.flush()
         elif event == "answer":
@@ -101,8 +103,10 @@ def ask(question: str, k: KOpt = None, since: SinceOpt = None, until: UntilOpt =
     if json_:
         print(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
         return
-    print("\r\033[K" if sys.stdout.isatty() else "\n", end="")
-    print(answer.text)
+    if live:
+        print()
+    if not live or answer.text != streamed.strip():
+        print(("checked: " if live else "") + answer.text)
     for c in answer.citations:
         details = ", ".join(x for x in (c.source, c.published.isoformat() if c.published else None) if x)
         print(f"  [{c.n}] {c.title}" + (f" ({details})" if details else "") + (f" {c.url}" if c.url else ""))
@@ -162,7 +166,7 @@ def serve(host: Annotated[Optional[str], typer.Option(help="Address to bind [NEW
 def main() -> None:
     """Entry point: expected failures print one line and exit 2."""
     try:
-        app(standalone_mode=False)
+        rc = app(standalone_mode=False)
     except NewsqaError as e:
         print(f"newsqa: error: {e}", file=sys.stderr)
         sys.exit(2)
@@ -177,6 +181,7 @@ def main() -> None:
             e.show()
             sys.exit(e.exit_code)
         raise
+    sys.exit(rc if isinstance(rc, int) else 0)
 
 
 if __name__ == "__main__":

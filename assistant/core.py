@@ -13,7 +13,7 @@ from pathlib import Path
 from assistant.citations import Citation, build_citations, is_abstention, not_found_text
 from assistant.config import Settings
 from assistant.extractive import extract_answer
-from assistant.prompts import chat_prompt, prompt_inputs
+from assistant.prompts import chat_prompt, clean_reply, prompt_inputs
 from assistant.retrieval import HybridRetriever, langchain_retriever
 from assistant.timeparse import find_period
 from index.embeddings import SentenceTransformerEmbedder, resolve_model
@@ -182,7 +182,7 @@ class Assistant:
                     timings["first_token_s"] = time.perf_counter() - t0
                 pieces.append(piece)
                 yield "token", piece
-        raw = "".join(pieces).strip()
+        raw = clean_reply("".join(pieces))
         text, citations = build_citations(raw, passages)
         abstained = not raw or is_abstention(raw) or (not citations and self.backend is None)
         if abstained:

@@ -46,11 +46,18 @@ class SentenceTransformerEmbedder:
         if threads:
             torch.set_num_threads(threads)
         try:
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()  # no "Loading weights" bar on every start
+        except ImportError:
+            pass
+        try:
             self.model = SentenceTransformer(path, device=device)
         except Exception as e:  # the library raises many types for a missing or broken model
             raise ConfigError(f"cannot load embedding model {model!r} ({type(e).__name__}: {e}); "
                               "set NEWSQA_EMBEDDINGS to a sentence-transformers name or folder") from None
-        self.dim = int(self.model.get_sentence_embedding_dimension())
+        get_dim = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        self.dim = int(get_dim())
         self.batch_size = batch_size
 
     def embed_documents(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> list[list[float]]:
