@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -65,6 +66,7 @@ class Assistant:
         self.settings = settings
         self._store, self._embedder, self._backend = store, embedder, backend
         self._backend_loaded = backend is not None
+        self._lock = threading.RLock()  # lazy loads happen once, even with a warm-up thread running
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> Assistant:
@@ -75,6 +77,10 @@ class Assistant:
     @property
     def store(self) -> Store:
         """The chunk store (opening it checks the embedding model that built it)."""
+        with self._lock:
+            return self._load_store()
+
+    def _load_store(self) -> Store:
         if self._store is None:
             s = self.settings
             embedding_name = self._embedder.name if self._embedder else resolve_model(s.embeddings)[1]
@@ -85,27 +91,38 @@ class Assistant:
     @property
     def embedder(self):
         """The embedding model."""
-        if self._embedder is None:
-            s = self.settings
-            self._embedder = SentenceTransformerEmbedder(s.embeddings, s.embed_device, s.embed_batch, s.threads or None)
-        return self._embedder
+        with self._lock:
+            if self._embedder is None:
+                s = self.settings
+                self._embedder = SentenceTransformerEmbedder(s.embeddings, s.embed_device, s.embed_batch,
+                                                             s.threads or None)
+            return self._embedder
 
     @property
     def backend(self):
         """The chat backend (None for extractive answers)."""
-        if not self._backend_loaded:
-            from assistant.llm import make_backend
+        with self._lock:
+            if not self._backend_loaded:
+                from assistant.llm import make_backend
 
-            self._backend = make_backend(self.settings)
-            self._backend_loaded = True
-        return self._backend
+                self._backend = make_backend(self.settings)
+                self._backend_loaded = True
+            return self._backend
 
     @property
     def backend_name(self) -> str:
         """What answers: the model's name, or 'extractive'."""
         if self._backend_loaded:
             return self._backend.name if self._backend else "extractive"
-        return self.settings.llm
+        from assistant.llm import backend_label
+
+        return backend_label(self.settings)
+
+    def warm_up(self) -> None:
+        """Load the embedding model, the BM25 index and the LLM now rather than on the first question."""
+        self.embedder.embed_query("warm up")
+        self.store.lexical()
+        _ = self.backend
 
     def retriever(self, mode: str = "hybrid") -> HybridRetriever:
         """The retriever over this store ('hybrid', or one side alone: 'dense', 'bm25')."""

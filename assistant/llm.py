@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol
@@ -38,16 +39,18 @@ class LlamaCppBackend:
             raise ConfigError("NEWSQA_LLM=local needs llama-cpp-python: pip install llama-cpp-python==0.3.36 "
                               "(or set NEWSQA_LLM=extractive)") from None
         self.name = name or f"local:{path.name}"
+        self._lock = threading.Lock()  # one llama.cpp context serves one generation at a time
         self.model = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=threads or max(1, os.cpu_count() or 1),
                            verbose=False)
 
     def stream(self, messages: list[Message], max_tokens: int, temperature: float) -> Iterator[str]:
         """Tokens of the reply as llama.cpp produces them."""
-        for part in self.model.create_chat_completion(messages=messages, max_tokens=max_tokens,
-                                                      temperature=temperature, stream=True):
-            piece = part["choices"][0].get("delta", {}).get("content")
-            if piece:
-                yield piece
+        with self._lock:
+            for part in self.model.create_chat_completion(messages=messages, max_tokens=max_tokens,
+                                                          temperature=temperature, stream=True):
+                piece = part["choices"][0].get("delta", {}).get("content")
+                if piece:
+                    yield piece
 
 
 class OpenAICompatBackend:
@@ -87,6 +90,17 @@ class OpenAICompatBackend:
                            "check NEWSQA_LLM_BASE_URL") from None
 
 
+DEFAULT_LOCAL_NAME = "local:qwen2.5-coder-1.5b-instruct-q4_k_m"
+
+
+def backend_label(settings: Settings) -> str:
+    """The name answers will carry, known without loading the model."""
+    kind, _, arg = settings.llm.partition(":")
+    if kind == "local":
+        return f"local:{Path(arg).name}" if arg else DEFAULT_LOCAL_NAME
+    return settings.llm
+
+
 def make_backend(settings: Settings) -> ChatBackend | None:
     """The backend NEWSQA_LLM names; None for 'extractive' (answers composed without a model)."""
     kind, _, arg = settings.llm.partition(":")
@@ -97,7 +111,7 @@ def make_backend(settings: Settings) -> ChatBackend | None:
             from assistant.models import default_gguf
 
             return LlamaCppBackend(default_gguf(settings.cache_dir), settings.llm_ctx, settings.threads,
-                                   name="local:qwen2.5-coder-1.5b-instruct-q4_k_m")
+                                   name=DEFAULT_LOCAL_NAME)
         case "local":
             return LlamaCppBackend(Path(arg).expanduser(), settings.llm_ctx, settings.threads)
         case "openai":

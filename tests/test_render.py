@@ -18,3 +18,14 @@ def test_article_markup_is_shown_as_text():
 def test_answer_markers_link_to_sources_and_text_is_escaped():
     out = answer_html(f"It is 24% [1]. {XSS}")
     assert '<a class="cite" href="#source-1">[1]</a>' in out and "<img" not in out
+
+
+def test_also_retrieved_lists_each_other_article_once():
+    from index.types import Chunk, Passage
+
+    def p(aid, pos, title, source):
+        return Passage(Chunk(f"{aid}:{pos}", aid, pos, "text", title, source), 1.0, 1)
+
+    c = Citation(1, "a:0", "a", "Cited", None, None, None, "text", "text")
+    out = sources_html([c], [p("a", 0, "Cited", None), p("a", 1, "Cited", None), p("b", 0, "Other", "DW"), p("b", 1, "Other", "DW")])
+    assert out.count("Other (DW)") == 1 and "Also retrieved: Other (DW)</div>" in out

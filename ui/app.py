@@ -71,5 +71,8 @@ def serve(assistant: Any) -> None:
     """Serve the page on the configured host and port until interrupted."""
     s = assistant.settings
     page = build(assistant)
+    import threading
+
+    threading.Thread(target=assistant.warm_up, name="warm-up", daemon=True).start()
     auth = ("newsqa", s.api_key) if s.api_key else None
     page.launch(server_name=s.host, server_port=s.port, auth=auth, css=CSS, show_error=True)

@@ -54,10 +54,13 @@ def sources_html(citations: Sequence[Citation], passages: Sequence[Passage] = ()
         return '<div class="sources empty">Sources of the answer appear here.</div>'
     parts = ['<div class="sources">']
     parts += [citation_card(c) for c in citations]
-    cited = {c.chunk_id for c in citations}
-    others = [p for p in passages if p.chunk.id not in cited]
+    seen = {c.article_id for c in citations}
+    others = []
+    for p in passages:
+        if p.chunk.article_id not in seen:
+            seen.add(p.chunk.article_id)
+            others.append(esc(p.chunk.title) + (f" ({esc(p.chunk.source)})" if p.chunk.source else ""))
     if others:
-        parts.append('<div class="others">Also retrieved: ' + "; ".join(
-            f"{esc(p.chunk.title)} ({esc(p.chunk.source or 'unknown')})" for p in others) + "</div>")
+        parts.append('<div class="others">Also retrieved: ' + "; ".join(others) + "</div>")
     parts.append("</div>")
     return "".join(parts)
