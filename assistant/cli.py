@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -161,6 +162,35 @@ def serve(host: Annotated[Optional[str], typer.Option(help="Address to bind [NEW
     from ui.app import serve as run_server
 
     run_server(a)
+
+
+@app.command("eval")
+def eval_(set_name: Annotated[str, typer.Argument(metavar="[SET]", help="A .jsonl eval set, or 'realtimeqa' (with --data)")] = "",
+          data: Annotated[Optional[Path], typer.Option(help="RealTimeQA-2024 folder (questions.jsonl, articles.jsonl.gz)")] = None,
+          limit: Annotated[Optional[int], typer.Option(help="Only the first N questions")] = None,
+          k: KOpt = None, llm: LlmOpt = None,
+          out: Annotated[Path, typer.Option(help="Folder for rows.jsonl, summary.json, report.md, chart.png")] = Path("eval-out"),
+          baseline: Annotated[Optional[list[str]], typer.Option(help="Also retrieve with one side alone: bm25, dense (repeatable)")] = None,
+          retrieval_only: Annotated[bool, typer.Option("--retrieval-only", help="Score retrieval only (no LLM)")] = False,
+          no_ingest: Annotated[bool, typer.Option("--no-ingest", help="Do not index the set's corpus first")] = False,
+          chroma: ChromaOpt = None, collection: CollectionOpt = None) -> None:
+    """Run an eval set (default: the shipped one) and write a report with the field's metrics."""
+    from eval.cli import run_eval
+    from eval.sets import DEFAULT_SET
+
+    for b in baseline or []:
+        if b not in ("bm25", "dense"):
+            raise NewsqaError(f"--baseline {b!r} is unknown: use bm25 or dense")
+    if limit is not None and limit < 1:
+        raise NewsqaError("--limit must be at least 1")
+    name = set_name or str(DEFAULT_SET)
+    base = Settings.from_env(llm=llm, k=k)
+    if name == "realtimeqa" and not chroma and "NEWSQA_CHROMA" not in os.environ:
+        chroma = str(Path(base.cache_dir) / "bench" / "realtimeqa" / "chroma")
+        collection = collection or "realtimeqa"
+    settings = base.replace(chroma=chroma, collection=collection)
+    run_eval(name, settings, data=data, limit=limit, out=out, baselines=baseline or [],
+             retrieval_only=retrieval_only, ingest=not no_ingest)
 
 
 def main() -> None:

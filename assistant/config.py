@@ -81,10 +81,10 @@ class Settings:
                               "or keep NEWSQA_HOST=127.0.0.1")
 
     @property
-    def lexical_dir(self) -> Path:
+    def lexical_dir(self) -> Path | None:
         """Where the BM25 index of the collection lives: beside an embedded store, else in the cache."""
         if self.chroma == ":memory:":
-            return Path(self.cache_dir) / "lexical" / "memory"
+            return None  # an in-memory store keeps its BM25 index in memory too
         if self.chroma.startswith(("http://", "https://")):
             safe = "".join(ch if ch.isalnum() else "_" for ch in self.chroma.split("://", 1)[1])
             return Path(self.cache_dir) / "lexical" / safe

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from assistant.citations import Citation, build_citations, is_abstention, not_found_text
 from assistant.config import Settings
-from assistant.extractive import extract_answer
-from assistant.prompts import chat_prompt, clean_reply, prompt_inputs
+from assistant.extractive import best_supported_choice, extract_answer
+from assistant.prompts import (chat_prompt, choice_inputs, choice_prompt, clean_reply, parse_choice,
+                               prompt_inputs)
 from assistant.retrieval import HybridRetriever, langchain_retriever
 from assistant.timeparse import find_period
 from index.embeddings import SentenceTransformerEmbedder, resolve_model
@@ -38,6 +39,7 @@ class Answer:
     backend: str
     filters: Filters = field(default_factory=Filters)
     timings: dict[str, float] = field(default_factory=dict)
+    choice: int | None = None  # for multiple-choice questions: the index of the choice picked
 
     def to_dict(self) -> dict:
         """JSON-ready form."""
@@ -56,7 +58,7 @@ class Answer:
                 "filters": {"since": self.filters.since.isoformat() if self.filters.since else None,
                             "until": self.filters.until.isoformat() if self.filters.until else None,
                             "sources": list(self.filters.sources)},
-                "timings": {k: round(v, 3) for k, v in self.timings.items()}}
+                "timings": {k: round(v, 3) for k, v in self.timings.items()}, "choice": self.choice}
 
 
 class Assistant:
@@ -84,8 +86,7 @@ class Assistant:
         if self._store is None:
             s = self.settings
             embedding_name = self._embedder.name if self._embedder else resolve_model(s.embeddings)[1]
-            self._store = Store(s.chroma, s.collection, embedding_name,
-                                lexical_dir=None if s.chroma == ":memory:" else s.lexical_dir)
+            self._store = Store(s.chroma, s.collection, embedding_name, lexical_dir=s.lexical_dir)
         return self._store
 
     @property
@@ -146,15 +147,17 @@ class Assistant:
         return {**self.store.stats(), "llm": self.backend_name}
 
     def effective_filters(self, question: str, filters: Filters | None, as_of: date | None) -> Filters:
-        """Explicit filters, or else the period the question names ('this week', 'in March 2017')."""
+        """Explicit filters, else the period the question names; an as-of date also caps the range."""
         filters = filters or Filters()
-        if filters.since or filters.until:
-            return filters
-        period = find_period(question, as_of or self.settings.as_of or date.today())
-        if period is None:
-            return filters
-        until = period.until + timedelta(days=1) if period.since == period.until else period.until
-        return dataclasses.replace(filters, since=period.since, until=until)
+        cutoff = as_of or self.settings.as_of
+        if not (filters.since or filters.until):
+            period = find_period(question, cutoff or date.today())
+            if period is not None:
+                until = period.until + timedelta(days=1) if period.since == period.until else period.until
+                filters = dataclasses.replace(filters, since=period.since, until=until)
+        if cutoff and (filters.until is None or filters.until > cutoff):
+            filters = dataclasses.replace(filters, until=cutoff)  # nothing published after "as of"
+        return filters
 
     def retrieve(self, query: str, k: int | None = None, filters: Filters | None = None,
                  as_of: date | None = None, mode: str = "hybrid") -> list[Passage]:
@@ -207,6 +210,29 @@ class Assistant:
         timings["total_s"] = time.perf_counter() - t0
         yield "answer", Answer(question, text, tuple(citations), tuple(passages), abstained,
                                self.backend_name, f, timings)
+
+    def choose(self, question: str, choices: Sequence[str], k: int | None = None, filters: Filters | None = None,
+               as_of: date | None = None) -> Answer:
+        """Pick one of the given choices from the retrieved passages (Answer.choice; None when unsupported)."""
+        t0 = time.perf_counter()
+        today = as_of or self.settings.as_of or date.today()
+        f = self.effective_filters(question, filters, as_of)
+        passages = self.retriever().retrieve(question, k or self.settings.k, f)
+        timings = {"retrieve_s": time.perf_counter() - t0}
+        if not passages:
+            return Answer(question, not_found_text(), (), (), True, self.backend_name, f, timings)
+        if self.backend is None:
+            pick, reply = best_supported_choice(list(choices), passages)
+        else:
+            from langchain_core.output_parsers import StrOutputParser
+
+            chain = choice_prompt() | self.llm_chain_model() | StrOutputParser()
+            reply = chain.invoke(choice_inputs(question, list(choices), passages, today)).strip()
+            pick = parse_choice(reply, list(choices))
+        text, citations = build_citations(reply, passages)
+        timings["total_s"] = time.perf_counter() - t0
+        return Answer(question, text, tuple(citations), tuple(passages), pick is None, self.backend_name, f,
+                      timings, choice=pick)
 
     def llm_chain_model(self):
         """The chat backend as a LangChain chat model."""

@@ -17,3 +17,19 @@ def extract_answer(question: str, passages: list[Passage], max_sentences: int = 
                 scored.append((-overlap, n, i, s))
     picked = sorted(scored)[:max_sentences]
     return " ".join(f"{s.rstrip()} [{n}]" for _, n, _, s in sorted(picked, key=lambda t: (t[1], t[2])))
+
+
+def best_supported_choice(choices: list[str], passages: list[Passage]) -> tuple[int | None, str]:
+    """The choice whose words the top passages contain most (weighted by rank), and a cited reply."""
+    best, best_score, best_n = None, 0.0, 0
+    for i, choice in enumerate(choices):
+        cw = words(choice)
+        if not cw:
+            continue
+        for n, p in enumerate(passages, start=1):
+            score = len(cw & words(p.chunk.embed_text)) / len(cw) / n
+            if score > best_score and len(cw & words(p.chunk.embed_text)) == len(cw):
+                best, best_score, best_n = i, score, n
+    if best is None:
+        return None, ""
+    return best, f"{'ABCDEFGH'[best]}. {choices[best]} [{best_n}]"

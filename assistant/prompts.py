@@ -23,6 +23,34 @@ USER = ("Today is {today}.\n\nPassages:\n{passages}\n\nQuestion: {question}\n\n"
         "Then at most two sentences of explanation, each with its [n].")
 
 
+LETTERS = "ABCDEFGH"
+CHOICE_USER = ("Today is {today}.\n\nPassages:\n{passages}\n\nQuestion: {question}\n\nChoices:\n{choices}\n\n"
+               "Using only the passages, reply with the letter of the right choice and the number of the passage "
+               "that supports it, like: B [2]. If no passage supports any choice, reply: {not_found}")
+
+
+def choice_inputs(question: str, choices: list[str], passages: list[Passage], today: date) -> dict[str, str]:
+    """The variables of the multiple-choice prompt."""
+    listed = "\n".join(f"{LETTERS[i]}. {c}" for i, c in enumerate(choices))
+    return {**prompt_inputs(question, passages, today), "choices": listed, "not_found": NOT_FOUND}
+
+
+def choice_prompt():
+    """The LangChain prompt template for multiple-choice questions."""
+    from langchain_core.prompts import ChatPromptTemplate
+
+    return ChatPromptTemplate.from_messages([("system", SYSTEM), ("human", CHOICE_USER)])
+
+
+def parse_choice(reply: str, choices: list[str]) -> int | None:
+    """The index of the choice a reply names: by its letter first, else by its text."""
+    m = re.match(r"\s*(?:answer\s*:\s*)?\(?([A-H])\b[.):]?", reply, re.I)
+    if m and LETTERS.index(m[1].upper()) < len(choices):
+        return LETTERS.index(m[1].upper())
+    named = [i for i, c in enumerate(choices) if c.strip() and c.lower() in reply.lower()]
+    return named[0] if len(named) == 1 else None
+
+
 def clean_reply(text: str) -> str:
     """The model's reply without the 'Answer:' label the prompt asks for."""
     return re.sub(r"^\s*(?:\*\*)?answer(?:\*\*)?\s*:\s*(?:\*\*)?", "", text, flags=re.I).strip()

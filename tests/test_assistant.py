@@ -67,3 +67,28 @@ def test_extractive_answer_cites_the_sentence(tmp_path, make_assistant):
     ans = a.ask("Where did voters go on Sunday?")
     assert ans.backend == "extractive" and ans.citations and "[1]" in ans.text
     assert ans.to_dict()["citations"][0]["published"] == "2017-04-23"
+
+
+def test_multiple_choice_with_the_model(tmp_path, make_assistant):
+    backend = ScriptedBackend("C [1]")
+    a = make_assistant(backend=backend)
+    a.ingest([write_jsonl(tmp_path / "a.jsonl", ROWS)])
+    ans = a.choose("What tariff rate applies to Japan?", ["10%", "15%", "24%", "35%"])
+    assert ans.choice == 2 and ans.citations[0].title == "Tariff talks"
+    assert "C. 24%" in backend.prompts[0][1]["content"]
+
+
+def test_multiple_choice_extractive_and_parse():
+    from assistant.prompts import parse_choice
+
+    assert parse_choice("Answer: B [2]", ["x", "y"]) == 1
+    assert parse_choice("The right choice is Moonlight [1].", ["La La Land", "Moonlight"]) == 1
+    assert parse_choice("I could not find this in the indexed articles.", ["a1", "b1"]) is None
+
+
+def test_as_of_date_caps_what_is_retrieved(tmp_path, make_assistant):
+    a = make_assistant()
+    a.ingest([write_jsonl(tmp_path / "a.jsonl", ROWS)])
+    titles = {p.chunk.title for p in a.retrieve("tariff voters polls", k=4, as_of=date(2018, 1, 1))}
+    assert titles == {"Election"}  # the 2025 tariff story did not exist yet
+    assert {p.chunk.title for p in a.retrieve("tariff voters polls", k=4)} == {"Election", "Tariff talks"}

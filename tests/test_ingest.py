@@ -90,3 +90,32 @@ def test_filters_by_date_and_source_in_both_retrievers(tmp_path, store, embedder
 def test_collection_built_with_another_model_is_refused(settings, store):
     with pytest.raises(ConfigError, match="built with embedding model 'test-hashing'"):
         Store(settings.chroma, settings.collection, "other-model")
+
+
+def test_ingest_interrupted_midway_leaves_whole_articles_and_resumes(tmp_path, store, embedder, monkeypatch):
+    monkeypatch.setattr("index.ingest.ARTICLE_BATCH", 1)
+    monkeypatch.setattr("index.ingest.EMBED_BATCH", 1)
+    f = write_jsonl(tmp_path / "a.jsonl", ROWS)
+
+    class Dies:
+        name, dim = embedder.name, embedder.dim
+
+        def __init__(self):
+            self.calls = 0
+
+        def embed_documents(self, texts, progress=None):
+            self.calls += 1
+            if self.calls > 1:
+                raise KeyboardInterrupt  # the process is stopped while embedding the second article
+            return embedder.embed_documents(texts)
+
+        embed_query = embedder.embed_query
+
+    with pytest.raises(KeyboardInterrupt):
+        Ingestor(store, Dies()).ingest_paths([f])
+    titles = {m["title"] for _, m in store.metadatas_where({"position": {"$gte": 0}})}
+    assert titles == {"Tariff talks"}
+    n_first = store.count()
+    r = Ingestor(store, embedder).ingest_paths([f])
+    assert (r.added, r.unchanged) == (1, 1) and store.count() > n_first
+    assert len(store.lexical().ids) == store.count()

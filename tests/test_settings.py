@@ -33,3 +33,7 @@ def test_lexical_dir_by_store_kind():
 def test_settings_are_frozen():
     with pytest.raises(Exception):
         Settings().k = 3  # type: ignore[misc]
+
+
+def test_memory_store_keeps_bm25_in_memory():
+    assert Settings.from_env({}, chroma=":memory:").lexical_dir is None
