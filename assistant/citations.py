@@ -78,7 +78,7 @@ def attribute_uncited(text: str, passages: list[Passage], min_overlap: float = 0
     """Add a marker to each uncited sentence whose content words mostly come from one passage."""
     out = []
     for sent in sentences(text):
-        if MARKER.search(sent) or len(words(sent)) < 3:
+        if MARKER.search(sent) or len(words(sent)) < 2:
             out.append(sent)
             continue
         sw = words(sent)
@@ -94,6 +94,27 @@ def attribute_uncited(text: str, passages: list[Passage], min_overlap: float = 0
     return " ".join(out)
 
 
+def prune_unsupported(text: str, passages: list[Passage], ratio: float = 0.5) -> str:
+    """Drop, sentence by sentence, markers whose passage shares few of the sentence's words.
+
+    A marker stays when its passage holds at least `ratio` of the words that the best-supporting
+    passage cited in that sentence holds (and at least one).
+    """
+    out = []
+    for sent in sentences(text):
+        nums = [int(m) for m in re.findall(r"\[(\d{1,2})\]", sent) if 1 <= int(m) <= len(passages)]
+        claim = words(MARKER.sub(" ", sent))
+        if not nums or not claim:
+            out.append(sent)
+            continue
+        support = {n: len(claim & words(passages[n - 1].chunk.embed_text)) for n in nums}
+        best = max(support.values())
+        keep = {n for n, v in support.items() if v > 0 and v >= ratio * best}
+        sent = MARKER.sub(lambda m: "".join(f"[{x}]" for x in re.findall(r"\d+", m[1]) if int(x) in keep), sent)
+        out.append(re.sub(r"\s+([.,;:!?])", r"\1", re.sub(r"\s{2,}", " ", sent)).strip())
+    return " ".join(out)
+
+
 def best_sentence(passage_text: str, claim: str) -> str:
     """The sentence of a passage sharing the most content words with a claim."""
     cands = sentences(passage_text) or [passage_text]
@@ -104,7 +125,7 @@ def best_sentence(passage_text: str, claim: str) -> str:
 def build_citations(text: str, passages: list[Passage]) -> tuple[str, list[Citation]]:
     """Checked answer text and one Citation per cited passage (markers to no passage are dropped)."""
     text, _ = check_markers(text, len(passages))
-    text, cited = check_markers(attribute_uncited(text, passages), len(passages))
+    text, cited = check_markers(attribute_uncited(prune_unsupported(text, passages), passages), len(passages))
     claims = {n: " ".join(s for s in sentences(text) if f"[{n}]" in s) for n in cited}
     out = []
     for n in cited:

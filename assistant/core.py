@@ -229,6 +229,8 @@ class Assistant:
             chain = choice_prompt() | self.llm_chain_model() | StrOutputParser()
             reply = chain.invoke(choice_inputs(question, list(choices), passages, today)).strip()
             pick = parse_choice(reply, list(choices))
+            if pick is not None:  # check the markers against the choice's words, not its letter
+                reply = re.sub(r"^\s*(?:answer\s*:\s*)?\(?[A-H]\b[.):]?", lambda _: choices[pick], reply, flags=re.I)
         text, citations = build_citations(reply, passages)
         timings["total_s"] = time.perf_counter() - t0
         return Answer(question, text, tuple(citations), tuple(passages), pick is None, self.backend_name, f,

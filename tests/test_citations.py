@@ -44,3 +44,11 @@ def test_abstention_phrases():
 def test_sentences_do_not_split_abbreviations():
     assert sentences("U.S. Commerce Secretary Howard Lutnick spoke. Mr. Akazawa replied.") == [
         "U.S. Commerce Secretary Howard Lutnick spoke.", "Mr. Akazawa replied."]
+
+
+def test_marker_to_a_passage_that_does_not_support_the_sentence_is_dropped():
+    ps = PS + [passage(3, "Germany and Japan discussed cars.", title="America first")]
+    text, cits = build_citations("Akazawa called Lutnick [2] [3].", ps)
+    assert text == "Akazawa called Lutnick [2]." and [c.n for c in cits] == [2]
+    text, cits = build_citations("The tariff is 24% [3].", ps)  # wrong passage: re-attributed to the right one
+    assert text == "The tariff is 24% [1]." and [c.n for c in cits] == [1]
