@@ -57,13 +57,16 @@ def _filters(since: str | None, until: str | None, source: list[str] | None) -> 
 
 
 @app.command()
-def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt .jsonl[.gz] .json .csv[.gz])")],
+def ingest(paths: Annotated[Optional[list[str]], typer.Argument(help="Files, folders (.txt .jsonl[.gz] .json .csv[.gz] .html) or article URLs")] = None,
+           feed: Annotated[Optional[list[str]], typer.Option("--feed", help="An RSS/Atom feed URL or file (repeatable)")] = None,
            map_: Annotated[Optional[list[str]], typer.Option("--map", help="FIELD=COLUMN for CSV/JSON, e.g. text=body")] = None,
            chroma: ChromaOpt = None, collection: CollectionOpt = None, json_: JsonOpt = False) -> None:
     """Add articles to the store; unchanged ones are skipped, changed ones replaced."""
     from rich.console import Console
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    if not paths and not feed:
+        raise NewsqaError("nothing to ingest: give files, folders, URLs or --feed URL")
     mapping = {}
     for item in map_ or []:
         field, sep, column = item.partition("=")
@@ -75,7 +78,7 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders (.
     with Progress(SpinnerColumn(), TextColumn("embedding"), BarColumn(), TextColumn("{task.completed} chunks"),
                   TimeElapsedColumn(), console=err, transient=True, disable=json_ or not err.is_terminal) as bar:
         task = bar.add_task("embed", total=None)
-        report = a.ingest(paths, progress=lambda n, _: bar.advance(task, n), mapping=mapping)
+        report = a.ingest(paths or [], progress=lambda n, _: bar.advance(task, n), mapping=mapping, feeds=feed or [])
     if json_:
         print(json.dumps(report.as_dict(), indent=2))
     else:

@@ -135,12 +135,14 @@ class Assistant:
         return langchain_retriever(self, k, filters)
 
     # --- the API ------------------------------------------------------------------------------
-    def ingest(self, paths: Sequence[str | Path], progress: Progress | None = None,
-               mapping: dict[str, str] | None = None) -> IngestReport:
-        """Ingest files and folders into the store."""
+    def ingest(self, sources: Sequence[str | Path], progress: Progress | None = None,
+               mapping: dict[str, str] | None = None, feeds: Sequence[str] = ()) -> IngestReport:
+        """Ingest files, folders, article URLs and RSS/Atom feeds into the store."""
+        from index.loaders import load_sources
+
         s = self.settings
         ingestor = Ingestor(self.store, lambda: self.embedder, s.chunk_size, s.chunk_overlap, progress)
-        return ingestor.ingest_paths(paths, mapping)
+        return ingestor.ingest(load_sources(sources, feeds, mapping))
 
     def stats(self) -> dict:
         """Corpus statistics and what answers."""

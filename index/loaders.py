@@ -16,7 +16,7 @@ from pathlib import Path
 from index.normalize import make_article, repair_quote_mojibake
 from index.types import Article, Rejection
 
-SUFFIXES = (".txt", ".jsonl", ".jsonl.gz", ".json", ".csv", ".csv.gz")
+SUFFIXES = (".txt", ".jsonl", ".jsonl.gz", ".json", ".csv", ".csv.gz", ".html", ".htm")
 # Field name -> accepted column/key names, first match wins (case-insensitive).
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "title": ("title", "headline", "name"),
@@ -63,7 +63,7 @@ def load_file(path: Path, mapping: Mapping[str, str] | None = None) -> Iterator[
     """Records of one file, chosen by its extension."""
     suffix = suffix_of(path)
     readers = {".txt": _read_txt, ".jsonl": _read_jsonl, ".jsonl.gz": _read_jsonl, ".json": _read_json,
-               ".csv": _read_csv, ".csv.gz": _read_csv}
+               ".csv": _read_csv, ".csv.gz": _read_csv, ".html": _read_html, ".htm": _read_html}
     if suffix not in readers:
         yield Rejection(str(path), f"unknown file type {suffix or '(none)'!r}: use one of {', '.join(SUFFIXES)}")
         return
@@ -76,6 +76,26 @@ def load_file(path: Path, mapping: Mapping[str, str] | None = None) -> Iterator[
         yield Rejection(str(path), "file is empty")
         return
     yield from readers[suffix](path, data, mapping or {})
+
+
+def _read_html(path: Path, data: bytes, mapping: Mapping[str, str]) -> Iterator[Record]:
+    from index.web import load_html_file
+
+    yield from load_html_file(path, data)
+
+
+def load_sources(sources: Iterable[str | Path], feeds: Iterable[str] = (),
+                 mapping: Mapping[str, str] | None = None) -> Iterator[Record]:
+    """Records from files, folders and http(s) URLs (one article each), then from feeds."""
+    from index.web import load_feed, load_url
+
+    for src in sources:
+        if str(src).startswith(("http://", "https://")):
+            yield load_url(str(src))
+        else:
+            yield from load_paths([src], mapping)
+    for feed in feeds:
+        yield from load_feed(feed)
 
 
 def _decode(where: str, data: bytes) -> str | Rejection:
@@ -157,6 +177,12 @@ def _article(fields: dict[str, object], where: str) -> Record:
         return Rejection(where, str(e))
 
 
+def _from_object(obj: object, where: str, mapping: Mapping[str, str]) -> Record:
+    if not isinstance(obj, dict):
+        return Rejection(where, f"expected a JSON object, got {type(obj).__name__}")
+    return _article(_fields(obj, mapping), where)
+
+
 def _read_jsonl(path: Path, data: bytes, mapping: Mapping[str, str]) -> Iterator[Record]:
     for n, raw in enumerate(data.split(b"\n"), start=1):
         where = f"{path}:{n}"
@@ -171,10 +197,7 @@ def _read_jsonl(path: Path, data: bytes, mapping: Mapping[str, str]) -> Iterator
         except json.JSONDecodeError as e:
             yield Rejection(where, f"malformed JSON ({e.msg} at column {e.colno}); each line must be one JSON object")
             continue
-        if not isinstance(obj, dict):
-            yield Rejection(where, f"expected a JSON object, got {type(obj).__name__}")
-            continue
-        yield _article(_fields(obj, mapping), where)
+        yield _from_object(obj, where, mapping)
 
 
 def _read_json(path: Path, data: bytes, mapping: Mapping[str, str]) -> Iterator[Record]:
@@ -189,9 +212,7 @@ def _read_json(path: Path, data: bytes, mapping: Mapping[str, str]) -> Iterator[
         return
     items = items if isinstance(items, list) else [items]
     for i, obj in enumerate(items):
-        where = f"{path}[{i}]"
-        yield _article(_fields(obj, mapping), where) if isinstance(obj, dict) else Rejection(
-            where, f"expected a JSON object, got {type(obj).__name__}")
+        yield _from_object(obj, f"{path}[{i}]", mapping)
 
 
 def _read_csv(path: Path, data: bytes, mapping: Mapping[str, str]) -> Iterator[Record]:

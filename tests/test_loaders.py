@@ -108,3 +108,10 @@ def test_folder_reads_known_files_in_order(tmp_path):
     (tmp_path / "skip.md").write_text("# not an article")
     arts, bad = split(load_paths([tmp_path]))
     assert [a.title for a in arts] == ["B title", "A title"] and not bad
+
+
+def test_json_array_file(tmp_path):
+    f = tmp_path / "a.json"
+    f.write_text(json.dumps([{"title": "One", "text": "first body"}, "oops", {"title": "Two", "content": "second"}]))
+    arts, (bad,) = split(load_paths([f]))
+    assert [a.title for a in arts] == ["One", "Two"] and bad.where == f"{f}[1]" and "JSON object" in bad.reason

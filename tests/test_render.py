@@ -29,3 +29,11 @@ def test_also_retrieved_lists_each_other_article_once():
     c = Citation(1, "a:0", "a", "Cited", None, None, None, "text", "text")
     out = sources_html([c], [p("a", 0, "Cited", None), p("a", 1, "Cited", None), p("b", 0, "Other", "DW"), p("b", 1, "Other", "DW")])
     assert out.count("Other (DW)") == 1 and "Also retrieved: Other (DW)</div>" in out
+
+
+def test_stats_line_is_escaped():
+    from ui.render import stats_html
+
+    line = stats_html({"articles": 2, "chunks": 5, "outlets": {"<b>x</b>": 1}, "earliest": "2017-01-01",
+                       "latest": "2017-03-01", "llm": "<i>m</i>"})
+    assert "2 articles (5 passages) from 1 outlets, 2017-01-01 to 2017-03-01" in line and "<i>" not in line

@@ -64,3 +64,10 @@ def sources_html(citations: Sequence[Citation], passages: Sequence[Passage] = ()
         parts.append('<div class="others">Also retrieved: ' + "; ".join(others) + "</div>")
     parts.append("</div>")
     return "".join(parts)
+
+
+def stats_html(stats: dict) -> str:
+    """One unobtrusive line: articles, passages, outlets, date range and what answers."""
+    span = f", {esc(stats['earliest'])} to {esc(stats['latest'])}" if stats.get("earliest") else ""
+    return (f'<div class="corpus">{stats["articles"]} articles ({stats["chunks"]} passages) from '
+            f'{len(stats["outlets"])} outlets{span} · answers by {esc(stats.get("llm", ""))}</div>')
