@@ -167,6 +167,14 @@ class Assistant:
         f = self.effective_filters(query, filters, as_of)
         return self.retriever(mode).retrieve(query, k or self.settings.k, f)
 
+    def _passages(self, query: str, question: str, k: int | None, filters: Filters | None,
+                  as_of: date | None) -> tuple[list[Passage], Filters, date, dict[str, float]]:
+        """Passages for an answer, the filters applied, the date that counts as today, and the timing."""
+        t0 = time.perf_counter()
+        f = self.effective_filters(question, filters, as_of)
+        passages = self.retriever().retrieve(query, k or self.settings.k, f)
+        return passages, f, as_of or self.settings.as_of or date.today(), {"retrieve_s": time.perf_counter() - t0}
+
     def ask(self, question: str, k: int | None = None, filters: Filters | None = None,
             as_of: date | None = None, history: Sequence[tuple[str, str]] = ()) -> Answer:
         """A cited answer (or an honest abstention)."""
@@ -181,11 +189,7 @@ class Assistant:
                as_of: date | None = None, history: Sequence[tuple[str, str]] = ()) -> Iterator[tuple[str, object]]:
         """Events ('passages', list), ('token', str)..., then ('answer', Answer)."""
         t0 = time.perf_counter()
-        today = as_of or self.settings.as_of or date.today()
-        query = self.search_query(question, history)
-        f = self.effective_filters(question, filters, today)
-        passages = self.retriever().retrieve(query, k or self.settings.k, f)
-        timings = {"retrieve_s": time.perf_counter() - t0}
+        passages, f, today, timings = self._passages(self.search_query(question, history), question, k, filters, as_of)
         yield "passages", passages
         if not passages or max(p.scores.get("dense", 0.0) for p in passages) < self.settings.min_similarity:
             yield "answer", Answer(question, not_found_text(), (), tuple(passages), True, self.backend_name, f,
@@ -217,10 +221,7 @@ class Assistant:
                as_of: date | None = None) -> Answer:
         """Pick one of the given choices from the retrieved passages (Answer.choice; None when unsupported)."""
         t0 = time.perf_counter()
-        today = as_of or self.settings.as_of or date.today()
-        f = self.effective_filters(question, filters, as_of)
-        passages = self.retriever().retrieve(question, k or self.settings.k, f)
-        timings = {"retrieve_s": time.perf_counter() - t0}
+        passages, f, today, timings = self._passages(question, question, k, filters, as_of)
         if not passages:
             return Answer(question, not_found_text(), (), (), True, self.backend_name, f, timings)
         if self.backend is None:

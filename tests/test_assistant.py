@@ -92,3 +92,11 @@ def test_as_of_date_caps_what_is_retrieved(tmp_path, make_assistant):
     titles = {p.chunk.title for p in a.retrieve("tariff voters polls", k=4, as_of=date(2018, 1, 1))}
     assert titles == {"Election"}  # the 2025 tariff story did not exist yet
     assert {p.chunk.title for p in a.retrieve("tariff voters polls", k=4)} == {"Election", "Tariff talks"}
+
+
+def test_without_as_of_nothing_is_capped(tmp_path, make_assistant):
+    a = make_assistant(backend=ScriptedBackend("Answer: 24% [1]"))
+    future = dict(ROWS[0], url="https://a.org/future", published="2099-01-01", title="Future story",
+                  text="A story dated in the future about tariffs. " * 5)
+    a.ingest([write_jsonl(tmp_path / "a.jsonl", [future])])
+    assert a.ask("tariffs story").filters.until is None
