@@ -75,19 +75,23 @@ def check_markers(text: str, n_passages: int) -> tuple[str, list[int]]:
 
 
 def attribute_uncited(text: str, passages: list[Passage], min_overlap: float = 0.5) -> str:
-    """Add a marker to each uncited sentence whose content words mostly come from one passage."""
+    """Add a marker to each uncited sentence whose content words mostly come from one passage.
+
+    Short answers ("JD.com", "Thursday and Saturday") need all their words in the passage.
+    """
     out = []
     for sent in sentences(text):
-        if MARKER.search(sent) or len(words(sent)) < 2:
+        sw = words(sent)
+        if MARKER.search(sent) or not sw:
             out.append(sent)
             continue
-        sw = words(sent)
+        need = 1.0 if len(sw) < 3 else min_overlap
         best, score = 0, 0.0
         for n, p in enumerate(passages, start=1):
             overlap = len(sw & words(p.chunk.embed_text)) / len(sw)
             if overlap > score:
                 best, score = n, overlap
-        if best and score >= min_overlap:
+        if best and score >= need:
             body = sent.rstrip(".!?")
             sent = f"{body} [{best}]{sent[len(body):]}"
         out.append(sent)

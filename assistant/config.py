@@ -37,7 +37,7 @@ class Settings:
     k: int = 4
     candidates: int = 40  # per retriever, before fusion
     per_article: int = 2  # passages kept per article after fusion
-    min_similarity: float = 0.2  # below this best dense similarity, nothing relevant was found
+    min_similarity: float = 0.3  # below this best dense similarity, nothing relevant was found
     chunk_size: int = 800
     chunk_overlap: int = 120
     as_of: date | None = None  # "today" for relative dates; None: the real today

@@ -210,7 +210,8 @@ class Assistant:
                 yield "token", piece
         raw = clean_reply("".join(pieces))
         text, citations = build_citations(raw, passages)
-        abstained = not raw or is_abstention(raw) or (not citations and self.backend is None)
+        # An answer that no retrieved passage supports is a guess: decline rather than show it.
+        abstained = not raw or is_abstention(raw) or not citations
         if abstained:
             text, citations = not_found_text(), []
         timings["total_s"] = time.perf_counter() - t0

@@ -100,3 +100,10 @@ def test_without_as_of_nothing_is_capped(tmp_path, make_assistant):
                   text="A story dated in the future about tariffs. " * 5)
     a.ingest([write_jsonl(tmp_path / "a.jsonl", [future])])
     assert a.ask("tariffs story").filters.until is None
+
+
+def test_answer_that_no_passage_supports_is_declined(tmp_path, make_assistant):
+    a = make_assistant(backend=ScriptedBackend("Answer: 1000"))
+    a.ingest([write_jsonl(tmp_path / "a.jsonl", ROWS)])
+    ans = a.ask("By how much did the vaquita population grow?")
+    assert ans.abstained and ans.text == "I could not find this in the indexed articles."

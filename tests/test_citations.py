@@ -52,3 +52,9 @@ def test_marker_to_a_passage_that_does_not_support_the_sentence_is_dropped():
     assert text == "Akazawa called Lutnick [2]." and [c.n for c in cits] == [2]
     text, cits = build_citations("The tariff is 24% [3].", ps)  # wrong passage: re-attributed to the right one
     assert text == "The tariff is 24% [1]." and [c.n for c in cits] == [1]
+
+
+def test_one_word_answer_is_attributed_only_when_the_passage_holds_it():
+    ps = [passage(1, "The Nokia 6 will be sold through JD.com early this year.")]
+    assert build_citations("JD.com", ps)[0] == "JD.com [1]"
+    assert build_citations("Alibaba", ps) == ("Alibaba", [])
