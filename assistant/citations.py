@@ -74,6 +74,12 @@ def check_markers(text: str, n_passages: int) -> tuple[str, list[int]]:
     return re.sub(r"[ \t]+([.,;:])", r"\1", re.sub(r"[ \t]{2,}", " ", cleaned)).strip(), cited
 
 
+def cite(sentence: str, n: int) -> str:
+    """The sentence with [n] before its closing punctuation."""
+    body = sentence.rstrip().rstrip(".!?")
+    return f"{body} [{n}]{sentence.rstrip()[len(body):]}"
+
+
 def attribute_uncited(text: str, passages: list[Passage], min_overlap: float = 0.5) -> str:
     """Add a marker to each uncited sentence whose content words mostly come from one passage.
 
@@ -92,8 +98,7 @@ def attribute_uncited(text: str, passages: list[Passage], min_overlap: float = 0
             if overlap > score:
                 best, score = n, overlap
         if best and score >= need:
-            body = sent.rstrip(".!?")
-            sent = f"{body} [{best}]{sent[len(body):]}"
+            sent = cite(sent, best)
         out.append(sent)
     return " ".join(out)
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from assistant.citations import sentences, words
+from assistant.citations import cite, sentences, words
 from index.types import Passage
 
 
 def extract_answer(question: str, passages: list[Passage], max_sentences: int = 2) -> str:
-    """Up to `max_sentences` best-overlapping sentences with [n] markers; '' when none share a word."""
+    """Up to `max_sentences` sentences sharing the most question words, each cited; '' when none do.
+
+    A second sentence must share at least half as many question words as the best one.
+    """
     q = words(question)
     scored = []
     for n, p in enumerate(passages, start=1):
@@ -15,8 +18,9 @@ def extract_answer(question: str, passages: list[Passage], max_sentences: int = 
             overlap = len(q & words(s))
             if overlap:
                 scored.append((-overlap, n, i, s))
-    picked = sorted(scored)[:max_sentences]
-    return " ".join(f"{s.rstrip()} [{n}]" for _, n, _, s in sorted(picked, key=lambda t: (t[1], t[2])))
+    scored.sort()
+    picked = [t for t in scored[:max_sentences] if scored and -t[0] * 2 >= -scored[0][0]]
+    return " ".join(cite(s, n) for _, n, _, s in sorted(picked, key=lambda t: (t[1], t[2])))
 
 
 def best_supported_choice(choices: list[str], passages: list[Passage]) -> tuple[int | None, str]:

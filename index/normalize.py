@@ -123,5 +123,6 @@ def repair_quote_mojibake(text: str) -> str:
     text = re.sub(r'(?<=\w)"\?(?=\w)', '" ', text)
     text = re.sub(r'(?<=\s)"\?(?=\w)', "— ", text)
     text = text.replace('"?', '"')
+    text = re.sub(r'(?<=\w)"(?=(?:s|t|re|ll|ve|d|m)\b)', "'", text)  # didn"t -> didn't
     # DW's share bar, flattened into the body
     return re.sub(r"\s*-?\s*Send Facebook Twitter Google\+.{0,80}?Permalink\s+\S+\s*", " ", text)

@@ -107,3 +107,15 @@ def test_answer_that_no_passage_supports_is_declined(tmp_path, make_assistant):
     a.ingest([write_jsonl(tmp_path / "a.jsonl", ROWS)])
     ans = a.ask("By how much did the vaquita population grow?")
     assert ans.abstained and ans.text == "I could not find this in the indexed articles."
+
+
+def test_extractive_marker_sits_before_the_period_and_weak_sentences_are_left_out():
+    from assistant.extractive import extract_answer
+    from tests.test_citations import passage
+
+    ps = [passage(1, "The tariff on Japanese imports is 24%. It expires next week."),
+          passage(2, "Imports of fruit grew.")]
+    assert extract_answer("What tariff rate on Japanese imports expires?", ps) == \
+        "The tariff on Japanese imports is 24% [1]."  # one shared word is too weak for a second sentence
+    assert extract_answer("When does the Japanese tariff expire next week?", ps) == \
+        "The tariff on Japanese imports is 24% [1]. It expires next week [1]."
