@@ -94,7 +94,7 @@ def test_tariff_answer_streams_with_a_citation_that_opens_its_passage(page, tmp_
     page.locator("#chat a.cite").first.click()
     card = page.locator("#sources details").first
     assert "Akazawa" in card.inner_text() and "24%" in card.locator("mark").inner_text()
-    shots = Path(os.environ.get("NEWSQA_SCREENSHOT_DIR") or tmp_path)  # set it to refresh docs/screenshot.png
+    shots = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)  # set it to refresh docs/screenshot.png
     shots.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(shots / "screenshot.png"), full_page=True)
 
