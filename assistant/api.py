@@ -56,27 +56,26 @@ class AskRequest(Query):
     stream: bool = Field(default=False, description="answer as server-sent events: passages, token..., answer")
 
 
-class PassageOut(BaseModel):
-    rank: int
-    score: float
+class SourceOut(BaseModel):
+    """Where a passage comes from."""
+
     chunk_id: str
     article_id: str
     title: str
     source: str | None
     url: str | None
     published: str | None
+
+
+class PassageOut(SourceOut):
+    rank: int
+    score: float
     text: str
     scores: dict[str, float]
 
 
-class CitationOut(BaseModel):
+class CitationOut(SourceOut):
     n: int
-    chunk_id: str
-    article_id: str
-    title: str
-    source: str | None
-    url: str | None
-    published: str | None
     quote: str
     highlight: str
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -13,6 +12,7 @@ import typer
 
 from assistant.config import Settings
 from assistant.errors import NewsqaError
+from assistant.timeparse import parse_day
 from index.store import Filters
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -30,15 +30,6 @@ AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Treat this date
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON")]
 
 
-def _date(value: str | None, flag: str) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise NewsqaError(f"{flag} {value!r} is not a date: use YYYY-MM-DD") from None
-
-
 def _settings(**overrides: object) -> Settings:
     return Settings.from_env(**overrides)
 
@@ -50,7 +41,7 @@ def _assistant(settings: Settings):
 
 
 def _filters(since: str | None, until: str | None, source: list[str] | None) -> Filters:
-    f = Filters(_date(since, "--since"), _date(until, "--until"), tuple(source or ()))
+    f = Filters(parse_day(since, "--since"), parse_day(until, "--until"), tuple(source or ()))
     if f.since and f.until and f.since > f.until:
         raise NewsqaError(f"--since {f.since} is after --until {f.until}")
     return f
@@ -97,7 +88,7 @@ def ask(question: str, k: KOpt = None, since: SinceOpt = None, until: UntilOpt =
     a = _assistant(_settings(chroma=chroma, collection=collection, llm=llm, k=k))
     live = sys.stdout.isatty() and not json_
     answer, streamed = None, ""
-    for event, value in a.stream(question, filters=_filters(since, until, source), as_of=_date(as_of, "--as-of")):
+    for event, value in a.stream(question, filters=_filters(since, until, source), as_of=parse_day(as_of, "--as-of")):
         if event == "token" and live:
             streamed += str(value)
             sys.stdout.write(str(value))
@@ -124,7 +115,7 @@ def retrieve(query: str, k: KOpt = None, since: SinceOpt = None, until: UntilOpt
     if mode not in ("hybrid", "dense", "bm25"):
         raise NewsqaError(f"--mode {mode!r} is unknown: use hybrid, dense or bm25")
     a = _assistant(_settings(chroma=chroma, collection=collection, k=k))
-    passages = a.retrieve(query, filters=_filters(since, until, source), as_of=_date(as_of, "--as-of"), mode=mode)
+    passages = a.retrieve(query, filters=_filters(since, until, source), as_of=parse_day(as_of, "--as-of"), mode=mode)
     if json_:
         from assistant.core import Answer
 

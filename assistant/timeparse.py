@@ -21,6 +21,19 @@ class Period:
     phrase: str
 
 
+def parse_day(value: str | None, label: str) -> date | None:
+    """A date typed by a person (YYYY-MM-DD), None when empty; the error names where it was typed."""
+    from index.errors import NewsqaError
+
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise NewsqaError(f"{label} {value!r} is not a date: use YYYY-MM-DD") from None
+
+
 def month_range(year: int, month: int) -> tuple[date, date]:
     """First and last day of a month."""
     return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
+from assistant.timeparse import parse_day
 from index.errors import NewsqaError
 from index.loaders import SUFFIXES
 from index.store import Filters
@@ -25,17 +25,6 @@ CSS = """
 .sources .others,.corpus{font-size:0.85em;opacity:0.8}
 .sources details:target{outline:2px solid #4a7ab0}
 """
-
-
-def parse_day(value: str, label: str) -> date | None:
-    """A date typed in a filter box, or None when empty."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise NewsqaError(f"{label} {value!r} is not a date: use YYYY-MM-DD") from None
 
 
 def build(assistant: Any):
