@@ -69,7 +69,7 @@ def ingest(paths: Annotated[Optional[list[str]], typer.Argument(help="Files, fol
     with Progress(SpinnerColumn(), TextColumn("embedding"), BarColumn(), TextColumn("{task.completed} chunks"),
                   TimeElapsedColumn(), console=err, transient=True, disable=json_ or not err.is_terminal) as bar:
         task = bar.add_task("embed", total=None)
-        report = a.ingest(paths or [], progress=lambda n, _: bar.advance(task, n), mapping=mapping, feeds=feed or [])
+        report = a.ingest(paths or [], progress=lambda n: bar.advance(task, n), mapping=mapping, feeds=feed or [])
     if json_:
         print(json.dumps(report.as_dict(), indent=2))
     else:

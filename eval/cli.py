@@ -40,7 +40,7 @@ def run_eval(set_name: str, settings: Settings, *, data: Path | None, limit: int
         with Progress(TextColumn("embedding"), BarColumn(), TextColumn("{task.completed} chunks"), TimeElapsedColumn(),
                       console=err, transient=True, disable=not err.is_terminal) as bar:
             task = bar.add_task("embed", total=None)
-            err.print(assistant.ingest(corpus, progress=lambda n, _: bar.advance(task, n)).summary())
+            err.print(assistant.ingest(corpus, progress=lambda n: bar.advance(task, n)).summary())
     systems = ["hybrid"] + [b for b in baselines if b != "hybrid"]
     with Progress(TextColumn("questions"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err,
                   transient=True, disable=not err.is_terminal) as bar:

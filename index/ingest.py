@@ -15,7 +15,7 @@ from index.types import Article, Chunk, Rejection
 
 ARTICLE_BATCH = 64
 EMBED_BATCH = 256
-Progress = Callable[[int, int], None]  # (chunks done in this step, chunks known so far)
+Progress = Callable[[int], None]  # called with the number of chunks just embedded
 
 
 @dataclass
@@ -143,7 +143,7 @@ class Ingestor:
         chunks = [c for c, _ in pending]
         t = time.perf_counter()
         vectors = self.embedder.embed_documents([c.embed_text for c in chunks],
-                                                progress=(lambda n: self.progress(n, 0)) if self.progress else None)
+                                                progress=self.progress)
         report.embed_seconds += time.perf_counter() - t
         self.store.upsert(chunks, vectors, [m for _, m in pending])
         report.chunks_written += len(chunks)

@@ -75,7 +75,7 @@ def build(assistant: Any):
             return "Choose files, paste article URLs or give a feed URL first.", *corpus()
         done = [0]
 
-        def tick(n: int, _: int) -> None:
+        def tick(n: int) -> None:
             done[0] += n
             progress(0.5, desc=f"embedded {done[0]} passages")
 
