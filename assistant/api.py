@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
+from assistant.core import passage_dict
 from index.errors import NewsqaError
 from index.loaders import SUFFIXES
 from index.store import Filters
@@ -152,10 +153,8 @@ def create_app(assistant: Any) -> FastAPI:
     @app.post("/api/retrieve", response_model=RetrieveOut, dependencies=guarded)
     def retrieve(req: RetrieveRequest) -> dict:
         """The best passages for a query, with their scores."""
-        from assistant.core import Answer
-
         passages = assistant.retrieve(req.query, k=req.k, filters=req.filters(), as_of=req.as_of, mode=req.mode)
-        return {"passages": Answer(req.query, "", (), tuple(passages), False, "").to_dict()["passages"]}
+        return {"passages": [passage_dict(p) for p in passages]}
 
     @app.post("/api/ask", response_model=AnswerOut, dependencies=guarded,
               responses={200: {"content": {"text/event-stream": {}}}})
@@ -211,9 +210,7 @@ def safe_name(name: str) -> str:
 def _sse(events):
     for event, value in events:
         if event == "passages":
-            from assistant.core import Answer
-
-            data = Answer("", "", (), tuple(value), False, "").to_dict()["passages"]
+            data = [passage_dict(p) for p in value]
         elif event == "token":
             data = {"text": value}
         else:

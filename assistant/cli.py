@@ -117,10 +117,9 @@ def retrieve(query: str, k: KOpt = None, since: SinceOpt = None, until: UntilOpt
     a = _assistant(_settings(chroma=chroma, collection=collection, k=k))
     passages = a.retrieve(query, filters=_filters(since, until, source), as_of=parse_day(as_of, "--as-of"), mode=mode)
     if json_:
-        from assistant.core import Answer
+        from assistant.core import passage_dict
 
-        print(json.dumps(Answer(query, "", (), tuple(passages), False, "")
-                         .to_dict()["passages"], indent=2, ensure_ascii=False))
+        print(json.dumps([passage_dict(p) for p in passages], indent=2, ensure_ascii=False))
         return
     for p in passages:
         c = p.chunk

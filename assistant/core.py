@@ -27,6 +27,15 @@ FOLLOW_UP = re.compile(r"^(and|but|what about|how about|so|also)\b|\b(it|its|the
                        r"that|this|those|these|there|then)\b", re.I)
 
 
+def passage_dict(p: Passage) -> dict:
+    """A retrieved passage, JSON-ready."""
+    c = p.chunk
+    return {"rank": p.rank, "score": round(p.score, 6), "chunk_id": c.id, "article_id": c.article_id,
+            "title": c.title, "source": c.source, "url": c.url,
+            "published": c.published.isoformat() if c.published else None, "text": c.text,
+            "scores": {k: round(v, 4) for k, v in p.scores.items()}}
+
+
 @dataclass(frozen=True)
 class Answer:
     """An answer with the passages it was given and the ones it cites."""
@@ -43,18 +52,11 @@ class Answer:
 
     def to_dict(self) -> dict:
         """JSON-ready form."""
-        def chunk_dict(p: Passage) -> dict:
-            c = p.chunk
-            return {"rank": p.rank, "score": round(p.score, 6), "chunk_id": c.id, "article_id": c.article_id,
-                    "title": c.title, "source": c.source, "url": c.url,
-                    "published": c.published.isoformat() if c.published else None, "text": c.text,
-                    "scores": {k: round(v, 4) for k, v in p.scores.items()}}
-
         return {"question": self.question, "answer": self.text, "abstained": self.abstained,
                 "backend": self.backend,
                 "citations": [{**dataclasses.asdict(c), "published": c.published.isoformat() if c.published else None}
                               for c in self.citations],
-                "passages": [chunk_dict(p) for p in self.passages],
+                "passages": [passage_dict(p) for p in self.passages],
                 "filters": {"since": self.filters.since.isoformat() if self.filters.since else None,
                             "until": self.filters.until.isoformat() if self.filters.until else None,
                             "sources": list(self.filters.sources)},
