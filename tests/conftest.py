@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import os
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -96,6 +98,19 @@ def make_assistant(settings, store, embedder):
         return Assistant(settings.replace(**changes), store=store, embedder=embedder, backend=backend)
 
     return make
+
+
+@contextlib.contextmanager
+def local_http(handler):
+    """A throwaway HTTP server on 127.0.0.1 in a thread; yields its base URL."""
+    from http.server import HTTPServer
+
+    server = HTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
 
 
 def write_jsonl(path: Path, rows: list[dict]) -> Path:

@@ -3,9 +3,8 @@
 import hashlib
 import json
 import sys
-import threading
 import types
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
@@ -13,6 +12,7 @@ from assistant.config import Settings
 from assistant.llm import LLMError, OpenAICompatBackend, make_backend
 from assistant.models import DEFAULT_GGUF, default_gguf
 from index.errors import ConfigError
+from tests.conftest import local_http
 
 
 class _SSE(BaseHTTPRequestHandler):
@@ -34,10 +34,8 @@ class _SSE(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def sse_server():
-    server = HTTPServer(("127.0.0.1", 0), _SSE)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/v1"
-    server.shutdown()
+    with local_http(_SSE) as base:
+        yield base + "/v1"
 
 
 def test_openai_compatible_server_streams(sse_server):

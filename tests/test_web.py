@@ -1,9 +1,10 @@
 """Articles from URLs, HTML files and RSS feeds, served by a local HTTP server."""
 
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
+
+from tests.conftest import local_http
 
 from index.loaders import load_paths, load_sources
 from index.types import Article, Rejection
@@ -40,10 +41,8 @@ class _Site(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def site():
-    server = HTTPServer(("127.0.0.1", 0), _Site)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with local_http(_Site) as base:
+        yield base
 
 
 def test_article_url_is_fetched_and_extracted(site):
