@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from assistant.prompts import NOT_FOUND
+from assistant.text import sentences, words
 from index.types import Passage
 
 MARKER = re.compile(r"\[(\d{1,2}(?:\s*[,;]\s*\d{1,2})*)\]")
@@ -15,11 +16,6 @@ ABSTAIN = re.compile(
     r"(?:passages?|articles?|context) (?:do(?:es)? not|don't|doesn't) (?:contain|mention|say|provide|include)|"
     r"no (?:relevant )?information|i (?:do not|don't) know|unable to (?:find|answer|determine)|"
     r"there is no mention", re.I)
-_WORD = re.compile(r"[A-Za-z0-9%$€£]+(?:[.'’][A-Za-z0-9]+)*")
-_STOP = frozenset("a an the of to in on at for and or but is are was were be been by with as that this it its "
-                  "from which who what when where how why their his her they he she has have had not no".split())
-
-
 @dataclass(frozen=True)
 class Citation:
     """A passage the answer cites: where it comes from and the text it quotes."""
@@ -33,26 +29,6 @@ class Citation:
     published: date | None
     quote: str
     highlight: str  # the sentence of the passage closest to what the answer says
-
-
-def words(text: str) -> set[str]:
-    """Lower-cased content words."""
-    return {w.lower() for w in _WORD.findall(text)} - _STOP
-
-
-ABBREV = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|Sen|Gov|Rep|Gen|Col|Lt|St|Jr|Sr|Prof|No|vs|Jan|Feb|Mar|Apr|"
-                    r"Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Inc|Corp|Co|Ltd))\.$")
-
-
-def sentences(text: str) -> list[str]:
-    """Sentences of a text: split after end punctuation, not after 'U.S.' or 'Mr.'."""
-    out: list[str] = []
-    for piece in re.split(r"(?<=[.!?])\s+(?=[\"'“‘(A-Z0-9\[])", text):
-        if out and ABBREV.search(out[-1]):
-            out[-1] = f"{out[-1]} {piece}"
-        elif piece.strip():
-            out.append(piece.strip())
-    return out
 
 
 def is_abstention(text: str) -> bool:

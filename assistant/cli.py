@@ -166,6 +166,7 @@ def eval_(set_name: Annotated[str, typer.Argument(metavar="[SET]", help="A .json
           baseline: Annotated[Optional[list[str]], typer.Option(help="Also retrieve with one side alone: bm25, dense (repeatable)")] = None,
           retrieval_only: Annotated[bool, typer.Option("--retrieval-only", help="Score retrieval only (no LLM)")] = False,
           no_ingest: Annotated[bool, typer.Option("--no-ingest", help="Do not index the set's corpus first")] = False,
+          answerable_only: Annotated[bool, typer.Option("--answerable-only", help="Skip the unanswerable questions")] = False,
           chroma: ChromaOpt = None, collection: CollectionOpt = None) -> None:
     """Run an eval set (default: the shipped one) and write a report with the field's metrics."""
     from eval.cli import run_eval
@@ -181,9 +182,11 @@ def eval_(set_name: Annotated[str, typer.Argument(metavar="[SET]", help="A .json
     if name == "realtimeqa" and not chroma and "NEWSQA_CHROMA" not in os.environ:
         chroma = str(Path(base.cache_dir) / "bench" / "realtimeqa" / "chroma")
         collection = collection or "realtimeqa"
+        if "NEWSQA_CHUNK_SIZE" not in os.environ:  # the benchmark's own passages: 1,000 characters, 200 overlap
+            base = base.replace(chunk_size=1000, chunk_overlap=200)
     settings = base.replace(chroma=chroma, collection=collection)
     run_eval(name, settings, data=data, limit=limit, out=out, baselines=baseline or [],
-             retrieval_only=retrieval_only, ingest=not no_ingest)
+             retrieval_only=retrieval_only, ingest=not no_ingest, answerable_only=answerable_only)
 
 
 def main() -> None:

@@ -33,10 +33,13 @@ class Settings:
     llm_max_tokens: int = 320
     llm_temperature: float = 0.1
     llm_timeout: float = 120.0
+    llm_passage_chars: int = 320  # each passage is cut to its sentences nearest the question; 0: whole
     cache_dir: str = dataclasses.field(default_factory=_default_cache)
     k: int = 4
     candidates: int = 40  # per retriever, before fusion
     per_article: int = 2  # passages kept per article after fusion
+    recency_weight: float = 0.5  # fresher passages score up to (1 + this)× more; 0 turns it off
+    recency_days: float = 30.0  # how fast that preference fades with a passage's age, in days
     min_similarity: float = 0.3  # below this best dense similarity, nothing relevant was found
     chunk_size: int = 800
     chunk_overlap: int = 120
@@ -72,6 +75,8 @@ class Settings:
         """Raise ConfigError naming the first setting that cannot work."""
         if self.k < 1 or self.k > 50:
             raise ConfigError(f"NEWSQA_K={self.k} is out of range: use 1..50")
+        if self.recency_weight < 0 or self.recency_days <= 0:
+            raise ConfigError("NEWSQA_RECENCY_WEIGHT must be ≥ 0 and NEWSQA_RECENCY_DAYS > 0")
         if self.chunk_overlap >= self.chunk_size:
             raise ConfigError("NEWSQA_CHUNK_OVERLAP must be smaller than NEWSQA_CHUNK_SIZE")
         if not (0 < self.port < 65536):

@@ -130,7 +130,8 @@ class Assistant:
     def retriever(self, mode: str = "hybrid") -> HybridRetriever:
         """The retriever over this store ('hybrid', or one side alone: 'dense', 'bm25')."""
         s = self.settings
-        return HybridRetriever(self.store, lambda: self.embedder, s.candidates, s.per_article, mode)
+        return HybridRetriever(self.store, lambda: self.embedder, s.candidates, s.per_article, mode,
+                               s.recency_weight if mode == "hybrid" else 0.0, s.recency_days)
 
     def as_langchain_retriever(self, k: int | None = None, filters: Filters | None = None):
         """A LangChain BaseRetriever over this assistant."""
@@ -163,18 +164,24 @@ class Assistant:
             filters = dataclasses.replace(filters, until=cutoff)  # nothing published after "as of"
         return filters
 
+    def freshness_day(self, given: Filters | None, effective: Filters, as_of: date | None) -> date | None:
+        """The day recency is measured from; None when the reader chose a period (all of it counts)."""
+        if (given and (given.since or given.until)) or effective.since:
+            return None
+        return as_of or self.settings.as_of or date.today()
+
     def retrieve(self, query: str, k: int | None = None, filters: Filters | None = None,
                  as_of: date | None = None, mode: str = "hybrid") -> list[Passage]:
         """The best passages for a query, best first."""
         f = self.effective_filters(query, filters, as_of)
-        return self.retriever(mode).retrieve(query, k or self.settings.k, f)
+        return self.retriever(mode).retrieve(query, k or self.settings.k, f, self.freshness_day(filters, f, as_of))
 
     def _passages(self, query: str, question: str, k: int | None, filters: Filters | None,
                   as_of: date | None) -> tuple[list[Passage], Filters, date, dict[str, float]]:
         """Passages for an answer, the filters applied, the date that counts as today, and the timing."""
         t0 = time.perf_counter()
         f = self.effective_filters(question, filters, as_of)
-        passages = self.retriever().retrieve(query, k or self.settings.k, f)
+        passages = self.retriever().retrieve(query, k or self.settings.k, f, self.freshness_day(filters, f, as_of))
         return passages, f, as_of or self.settings.as_of or date.today(), {"retrieve_s": time.perf_counter() - t0}
 
     def ask(self, question: str, k: int | None = None, filters: Filters | None = None,
@@ -202,10 +209,11 @@ class Assistant:
             pieces.append(extract_answer(question, passages))
             yield "token", pieces[-1]
         else:
-            chain = chat_prompt() | self.llm_chain_model()
             from langchain_core.output_parsers import StrOutputParser
 
-            for piece in (chain | StrOutputParser()).stream(prompt_inputs(question, passages, today)):
+            chain = chat_prompt() | self.llm_chain_model()
+            budget = self.settings.llm_passage_chars
+            for piece in (chain | StrOutputParser()).stream(prompt_inputs(question, passages, today, budget)):
                 if not pieces:
                     timings["first_token_s"] = time.perf_counter() - t0
                 pieces.append(piece)
@@ -233,7 +241,8 @@ class Assistant:
             from langchain_core.output_parsers import StrOutputParser
 
             chain = choice_prompt() | self.llm_chain_model() | StrOutputParser()
-            reply = chain.invoke(choice_inputs(question, list(choices), passages, today)).strip()
+            reply = chain.invoke(choice_inputs(question, list(choices), passages, today,
+                                               self.settings.llm_passage_chars)).strip()
             pick = parse_choice(reply, list(choices))
             if pick is not None:  # check the markers against the choice's words, not its letter
                 reply = re.sub(r"^\s*(?:answer\s*:\s*)?\(?[A-H]\b[.):]?", lambda _: choices[pick], reply, flags=re.I)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.citations import cite, sentences, words
+from assistant.citations import cite
+from assistant.text import sentences, words
 from index.types import Passage
 
 

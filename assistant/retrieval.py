@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any
 
 from index.embeddings import Embedder
@@ -21,6 +23,13 @@ def rrf(rankings: Sequence[Sequence[str]], weights: Sequence[float] | None = Non
     return scores
 
 
+def recency_boost(published: date | None, today: date | None, weight: float, days: float) -> float:
+    """The factor a passage's fused score is multiplied by: 1 + weight·e^(−age/days), 1 when undated."""
+    if today is None or published is None or weight <= 0:
+        return 1.0
+    return 1.0 + weight * math.exp(-max((today - published).days, 0) / days)
+
+
 def collapse(ranked: Sequence[str], article_of: Callable[[str], str], per_article: int) -> list[str]:
     """The ranking with at most `per_article` chunks of any one article."""
     seen: dict[str, int] = {}
@@ -37,9 +46,11 @@ class HybridRetriever:
     """Dense and BM25 search over one Store, fused, filtered, collapsed per article."""
 
     def __init__(self, store: Store, embedder: Embedder | Callable[[], Embedder], candidates: int = 40,
-                 per_article: int = 2, mode: str = "hybrid"):
+                 per_article: int = 2, mode: str = "hybrid", recency_weight: float = 0.0,
+                 recency_days: float = 30.0):
         self.store, self._embedder = store, embedder
         self.candidates, self.per_article, self.mode = candidates, per_article, mode
+        self.recency_weight, self.recency_days = recency_weight, recency_days
 
     @property
     def embedder(self) -> Embedder:
@@ -48,8 +59,11 @@ class HybridRetriever:
             self._embedder = self._embedder()
         return self._embedder  # type: ignore[return-value]
 
-    def retrieve(self, query: str, k: int, filters: Filters | None = None) -> list[Passage]:
-        """The k best passages for a query, best first, with per-retriever scores."""
+    def retrieve(self, query: str, k: int, filters: Filters | None = None, today: date | None = None) -> list[Passage]:
+        """The k best passages for a query, best first, with per-retriever scores.
+
+        With `today`, fresher passages are preferred (news asked "as of" a day is mostly about that week).
+        """
         n = max(self.candidates, k * 4)
         dense = self.store.dense_search(self.embedder.embed_query(query), n, filters) if self.mode != "bm25" else []
         lexical = self.store.lexical_search(query, n, filters) if self.mode != "dense" else []
@@ -57,11 +71,14 @@ class HybridRetriever:
         dense_scores = {c.id: s for c, s in dense}
         bm25_scores = {c.id: s for c, s in lexical}
         fused = rrf([[c.id for c, _ in dense], [c.id for c, _ in lexical]])
+        boost = {cid: recency_boost(chunks[cid].published, today, self.recency_weight, self.recency_days)
+                 for cid in fused}
+        fused = {cid: s * boost[cid] for cid, s in fused.items()}
         ranked = sorted(fused, key=lambda cid: (-fused[cid], cid))
         kept = collapse(ranked, lambda cid: chunks[cid].article_id, self.per_article)[:k]
         return [Passage(chunk=chunks[cid], score=fused[cid], rank=i,
                         scores={"rrf": fused[cid], "dense": dense_scores.get(cid, 0.0),
-                                "bm25": bm25_scores.get(cid, 0.0)})
+                                "bm25": bm25_scores.get(cid, 0.0), "recency": boost[cid]})
                 for i, cid in enumerate(kept, start=1)]
 
 

@@ -6,7 +6,7 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -24,17 +24,20 @@ def tokenize(texts: list[str]):
 
 @dataclass
 class LexicalIndex:
-    """BM25 over chunk texts, with per-chunk day and outlet arrays for filtering."""
+    """BM25 over chunk texts, with per-chunk day, outlet and article arrays for filters and stats."""
 
     generation: str
     ids: list[str]
     days: np.ndarray
     sources: np.ndarray
     retriever: object | None
+    articles: list[str] = field(default_factory=list)  # the article of each chunk
+    outlets: list[str] = field(default_factory=list)  # its outlet as shown to readers
 
     @classmethod
     def build(cls, generation: str, ids: list[str], texts: list[str], days: list[int],
-              sources: list[str]) -> LexicalIndex:
+              sources: list[str], articles: list[str] | None = None,
+              outlets: list[str] | None = None) -> LexicalIndex:
         """Index the given chunks (an empty corpus gives an index that finds nothing)."""
         retriever = None
         if ids:
@@ -43,7 +46,22 @@ class LexicalIndex:
             retriever = bm25s.BM25()
             retriever.index(tokenize(texts), show_progress=False)
         return cls(generation, list(ids), np.asarray(days, dtype=np.int64),
-                   np.asarray(sources, dtype=object), retriever)
+                   np.asarray(sources, dtype=object), retriever, list(articles or []), list(outlets or []))
+
+    def stats(self) -> dict:
+        """Articles, outlets (articles each) and the date range, from the per-chunk arrays."""
+        first: dict[str, int] = {}
+        for i, a in enumerate(self.articles):
+            first.setdefault(a, i)
+        outlets: dict[str, int] = {}
+        for i in first.values():
+            name = self.outlets[i] or "unknown"
+            outlets[name] = outlets.get(name, 0) + 1
+        dated = self.days[self.days > 0]
+        day = lambda n: f"{n // 10000:04d}-{n // 100 % 100:02d}-{n % 100:02d}"  # noqa: E731
+        return {"articles": len(first), "outlets": dict(sorted(outlets.items(), key=lambda kv: -kv[1])),
+                "earliest": day(int(dated.min())) if dated.size else None,
+                "latest": day(int(dated.max())) if dated.size else None}
 
     def search(self, query: str, k: int, since: int | None = None, until: int | None = None,
                sources: set[str] | None = None) -> list[tuple[str, float]]:
@@ -72,7 +90,8 @@ class LexicalIndex:
         if self.retriever is not None:
             self.retriever.save(str(tmp / "bm25"), show_progress=False)
         np.save(tmp / "days.npy", self.days)
-        (tmp / "meta.json").write_text(json.dumps({"ids": self.ids, "sources": list(self.sources)}))
+        (tmp / "meta.json").write_text(json.dumps({"ids": self.ids, "sources": list(self.sources),
+                                                   "articles": self.articles, "outlets": self.outlets}))
         (tmp / STATE).write_text(json.dumps({"generation": self.generation, "count": len(self.ids)}))
         old = folder.with_name(folder.name + ".old")
         if folder.exists():
@@ -94,4 +113,5 @@ class LexicalIndex:
                 retriever = bm25s.BM25.load(str(folder / "bm25"), show_progress=False, mmap=False)
         except (OSError, ValueError, KeyError):
             return None
-        return cls(state["generation"], meta["ids"], days, np.asarray(meta["sources"], dtype=object), retriever)
+        return cls(state["generation"], meta["ids"], days, np.asarray(meta["sources"], dtype=object), retriever,
+                   meta["articles"], meta["outlets"])

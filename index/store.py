@@ -187,13 +187,15 @@ class Store:
         if loaded is not None and loaded.generation == generation:
             self._lexical = loaded
             return loaded
-        ids, texts, days, sources = [], [], [], []
+        ids, texts, days, sources, articles, outlets = [], [], [], [], [], []
         for i, doc, m in self.iter_all():
             ids.append(i)
             texts.append(doc)
             days.append(int(m.get("published_day", 0)))
             sources.append(m.get("source_key", ""))
-        self._lexical = LexicalIndex.build(generation, ids, texts, days, sources)
+            articles.append(m.get("article_id", i))
+            outlets.append(m.get("source") or "")
+        self._lexical = LexicalIndex.build(generation, ids, texts, days, sources, articles, outlets)
         if folder:
             try:
                 self._lexical.save(folder)
@@ -211,16 +213,6 @@ class Store:
         return [(chunks[i], s) for i, s in hits if i in chunks]
 
     def stats(self) -> dict:
-        """Articles, chunks, outlets and date range of the collection."""
-        articles, outlets, days = set(), {}, []
-        for _, _, m in self.iter_all(include=("metadatas",)):
-            if m.get("article_id") not in articles:
-                articles.add(m.get("article_id"))
-                src = m.get("source") or "unknown"
-                outlets[src] = outlets.get(src, 0) + 1
-                if m.get("published"):
-                    days.append(m["published"])
+        """Articles, chunks, outlets and date range of the collection (kept with the BM25 index)."""
         return {"collection": self.name, "location": self.location, "embedding_model": self.embedding_name,
-                "articles": len(articles), "chunks": self.count(),
-                "outlets": dict(sorted(outlets.items(), key=lambda kv: -kv[1])),
-                "earliest": min(days) if days else None, "latest": max(days) if days else None}
+                **self.lexical().stats(), "chunks": self.count()}

@@ -1,6 +1,7 @@
 from datetime import date
 
-from assistant.citations import build_citations, check_markers, is_abstention, sentences
+from assistant.citations import build_citations, check_markers, is_abstention
+from assistant.text import sentences
 from index.types import Chunk, Passage
 
 

@@ -26,7 +26,38 @@ def test_hybrid_retrieve_and_langchain_retriever(tmp_path, make_assistant):
     a = make_assistant()
     a.ingest([write_jsonl(tmp_path / "a.jsonl", ROWS)])
     (top, *_) = a.retrieve("24% tariff Japan", k=2)
-    assert top.chunk.title == "Tariff talks" and top.rank == 1 and set(top.scores) == {"rrf", "dense", "bm25"}
+    assert top.chunk.title == "Tariff talks" and top.rank == 1 and set(top.scores) == {"rrf", "dense", "bm25", "recency"}
     docs = a.as_langchain_retriever(k=1).invoke("voters France polls")
     assert docs[0].metadata["title"] == "Election" and docs[0].metadata["published"] == "2017-04-23"
     assert [p.chunk.title for p in a.retrieve("tariff", mode="bm25")][0] == "Tariff talks"
+
+
+def test_recency_boost_fades_with_age_and_leaves_undated_alone():
+    from datetime import date
+
+    from assistant.retrieval import recency_boost
+
+    today = date(2024, 3, 1)
+    assert recency_boost(today, today, 0.5, 30) == 1.5
+    assert abs(recency_boost(date(2024, 1, 31), today, 0.5, 30) - (1 + 0.5 * 2.718281828 ** -1)) < 1e-6
+    assert recency_boost(date(2024, 3, 5), today, 0.5, 30) == 1.5  # "future" news counts as today's
+    assert recency_boost(None, today, 0.5, 30) == 1.0
+    assert recency_boost(today, None, 0.5, 30) == 1.0 and recency_boost(today, today, 0.0, 30) == 1.0
+
+
+def test_as_of_prefers_the_fresher_of_two_equal_reports_unless_a_period_is_named(tmp_path, make_assistant):
+    from datetime import date
+
+    from tests.conftest import write_jsonl
+
+    rows = [{"title": "Harbour bridge budget", "text": f"The city council approved the harbour bridge budget ({d}).",
+             "url": f"https://example.com/{d}", "published": d} for d in ("2024-01-02", "2024-02-27")]
+    a = make_assistant()
+    a.ingest([write_jsonl(tmp_path / "b.jsonl", rows)])
+    fresh = a.retrieve("harbour bridge budget", k=2, as_of=date(2024, 3, 1))
+    assert [str(p.chunk.published) for p in fresh] == ["2024-02-27", "2024-01-02"]
+    assert fresh[0].scores["recency"] > fresh[1].scores["recency"] > 1.0
+    named = a.retrieve("harbour bridge budget in January 2024", k=2, as_of=date(2024, 3, 1))
+    assert [str(p.chunk.published) for p in named] == ["2024-01-02"] and named[0].scores["recency"] == 1.0
+    plain = a.retrieve("harbour bridge budget", k=2, as_of=date(2024, 3, 1), mode="bm25")
+    assert {p.scores["recency"] for p in plain} == {1.0}  # baselines stay plain
