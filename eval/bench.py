@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 from assistant.config import Settings
@@ -78,35 +79,68 @@ def bench_ingest(embedder, articles: list[Article], repeat: int, settings: Setti
             "pipeline_articles_per_s": round(p * len(articles) / len(texts), 2), "repeats": repeat}
 
 
-def bench_queries(assistant: Assistant, questions: list[str]) -> dict:
-    """Retrieval latency (warm) over the questions, p50 and p95 in ms."""
+def bench_queries(assistant: Assistant, items: list) -> dict:
+    """Retrieval latency (warm, each question as of its own date) over the questions, p50 and p95 in ms."""
     assistant.retrieve("warm up")
     times = []
-    for q in questions:
+    for item in items:
         t = time.perf_counter()
-        assistant.retrieve(q)
+        assistant.retrieve(item.question, as_of=item.as_of)
         times.append(1000 * (time.perf_counter() - t))
     times.sort()
     return {"queries": len(times), "chunks": assistant.store.count(),
             "p50_ms": round(statistics.median(times), 1), "p95_ms": round(times[max(0, int(0.95 * len(times)) - 1)], 1)}
 
 
-def bench_llm(assistant: Assistant, questions: list[str]) -> dict:
-    """First token and whole answer of the LLM, p50 in seconds."""
+def prompt_tokens(assistant: Assistant, question: str, passages: list, today) -> int | None:
+    """Tokens of the user message the local LLM reads for a question (None for other backends)."""
+    from assistant.prompts import chat_prompt, prompt_inputs
+
+    model = getattr(assistant.backend, "model", None)
+    if model is None or not hasattr(model, "tokenize"):
+        return None
+    inputs = prompt_inputs(question, passages, today, assistant.settings.llm_passage_chars)
+    user = chat_prompt().invoke(inputs).to_messages()[-1].content
+    return len(model.tokenize(user.encode("utf-8"), add_bos=False))
+
+
+def bench_llm(assistant: Assistant, items: list) -> dict:
+    """First token and whole answer of the LLM (p50 s), and how many prompt tokens it read per second."""
     _ = assistant.backend
-    first, total = [], []
-    for q in questions:
-        a = assistant.ask(q)
+    assistant.ask("warm up: what is in the news?")
+    first, total, rates, sizes = [], [], [], []
+    for item in items:
+        a = assistant.ask(item.question, as_of=item.as_of)
+        total.append(a.timings["total_s"])
         if "first_token_s" in a.timings:
             first.append(a.timings["first_token_s"])
-        total.append(a.timings["total_s"])
-    return {"backend": assistant.backend_name, "questions": len(questions),
+            n = prompt_tokens(assistant, item.question, list(a.passages), item.as_of or date.today())
+            if n:
+                sizes.append(n)
+                rates.append(n / (a.timings["first_token_s"] - a.timings.get("retrieve_s", 0.0)))
+    return {"backend": assistant.backend_name, "questions": len(items),
+            "passage_chars": assistant.settings.llm_passage_chars,
             "first_token_p50_s": round(statistics.median(first), 2) if first else None,
-            "answer_p50_s": round(statistics.median(total), 2)}
+            "answer_p50_s": round(statistics.median(total), 2),
+            "prompt_tokens_p50": round(statistics.median(sizes)) if sizes else None,
+            "prompt_tokens_per_s_p50": round(statistics.median(rates)) if rates else None}
 
 
-def bench_serve(chroma: str, collection: str) -> dict:
-    """Seconds from starting `newsqa serve` to the page answering HTTP 200."""
+def proc_mb(pid: int, field: str) -> float:
+    """VmRSS (now) or VmHWM (peak) of a process, in MB."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return round(int(line.split()[1]) / 1024)
+    except OSError:
+        pass
+    return 0.0
+
+
+def bench_serve(chroma: str, collection: str, ask: str | None = None) -> dict:
+    """Seconds from starting `newsqa serve` to the page answering HTTP 200; its RSS at rest (warmed up,
+    models loaded) and, after answering `ask` through the API, its peak."""
     import httpx
 
     with socket.socket() as s:
@@ -116,7 +150,7 @@ def bench_serve(chroma: str, collection: str) -> dict:
     t = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "assistant", "serve"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    ready = None
+    ready, out = None, {}
     try:
         while time.perf_counter() - t < 120:
             try:
@@ -125,10 +159,16 @@ def bench_serve(chroma: str, collection: str) -> dict:
                     break
             except httpx.HTTPError:
                 time.sleep(0.2)
+        if ready and ask:
+            time.sleep(5)  # let the warm-up thread finish loading the models
+            httpx.post(f"http://127.0.0.1:{port}/api/retrieve", json={"query": "warm"}, timeout=300)
+            out["rss_rest_mb"] = proc_mb(proc.pid, "VmRSS")
+            httpx.post(f"http://127.0.0.1:{port}/api/ask", json={"question": ask}, timeout=600)
+            out["rss_peak_mb"] = proc_mb(proc.pid, "VmHWM")
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-    return {"ready_s": round(ready, 2) if ready else None}
+    return {"ready_s": round(ready, 2) if ready else None, **out}
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -142,6 +182,8 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--queries", type=int, default=100)
     ap.add_argument("--llm-questions", type=int, default=0, help="questions answered by the LLM (0: skip)")
     ap.add_argument("--no-serve", action="store_true")
+    ap.add_argument("--serve-ask", action="store_true", help="also answer one question through the served API "
+                    "(memory of the serving process at rest and at its peak)")
     ap.add_argument("--json", type=Path, help="also write the results here")
     args = ap.parse_args(argv)
 
@@ -158,12 +200,13 @@ def main(argv: list[str] | None = None) -> dict:
         if not args.chroma:
             Ingestor(a.store, embedder, settings.chunk_size, settings.chunk_overlap).ingest(articles)
         items = load_realtimeqa(args.data) if args.data else load_set(DEFAULT_SET)
-        questions = [i.question for i in items][: args.queries]
-        results["query"] = bench_queries(a, questions)
+        results["query"] = bench_queries(a, items[: args.queries])
+        answerable = [i for i in items if i.answerable and not i.follows]
         if args.llm_questions:
-            results["llm"] = bench_llm(a, [i.question for i in items if i.answerable][: args.llm_questions])
+            step = max(1, len(answerable) // args.llm_questions)  # spread over the set, not its first days
+            results["llm"] = bench_llm(a, answerable[::step][: args.llm_questions])
         if not args.no_serve:
-            results["serve"] = bench_serve(chroma, args.collection)
+            results["serve"] = bench_serve(chroma, args.collection, answerable[0].question if args.serve_ask else None)
     results["rss_end_mb"], results["rss_peak_mb"] = round(rss_mb()), round(peak_mb())
     print_table(results)
     if args.json:
@@ -179,9 +222,14 @@ def print_table(r: dict) -> None:
             ("pipeline / raw", f"{i['ratio']}"), ("articles ingested", f"{i['pipeline_articles_per_s']}/s"),
             (f"retrieval p50 / p95 ({q['chunks']} chunks)", f"{q['p50_ms']} / {q['p95_ms']} ms")]
     if "llm" in r:
-        rows += [("LLM first token p50", f"{r['llm']['first_token_p50_s']} s"), ("LLM answer p50", f"{r['llm']['answer_p50_s']} s")]
+        m = r["llm"]
+        rows += [("LLM first token p50", f"{m['first_token_p50_s']} s"), ("LLM answer p50", f"{m['answer_p50_s']} s"),
+                 (f"LLM prompt p50 (passages cut to {m['passage_chars']} chars)",
+                  f"{m['prompt_tokens_p50']} tokens read at {m['prompt_tokens_per_s_p50']}/s")]
     if "serve" in r:
         rows.append(("serve ready", f"{r['serve']['ready_s']} s"))
+        if "rss_rest_mb" in r["serve"]:
+            rows += [("serve RSS at rest / peak (one answer)", f"{r['serve']['rss_rest_mb']} / {r['serve']['rss_peak_mb']} MB")]
     rows += [("RSS with models loaded", f"{r['rss_models_mb']} MB"), ("RSS peak", f"{r['rss_peak_mb']} MB")]
     width = max(len(k) for k, _ in rows)
     print(f"{'measure':{width}}  value\n{'-' * width}  -----")
