@@ -161,6 +161,7 @@ def serve(host: Annotated[Optional[str], typer.Option(help="Address to bind [NEW
 def eval_(set_name: Annotated[str, typer.Argument(metavar="[SET]", help="A .jsonl eval set, or 'realtimeqa' (with --data)")] = "",
           data: Annotated[Optional[Path], typer.Option(help="RealTimeQA-2024 folder (questions.jsonl, articles.jsonl.gz)")] = None,
           limit: Annotated[Optional[int], typer.Option(help="Only the first N questions")] = None,
+          spread: Annotated[bool, typer.Option("--spread", help="With --limit: N questions spread evenly over the set")] = False,
           k: KOpt = None, llm: LlmOpt = None,
           out: Annotated[Path, typer.Option(help="Folder for rows.jsonl, summary.json, report.md, chart.png")] = Path("eval-out"),
           baseline: Annotated[Optional[list[str]], typer.Option(help="Also retrieve with one side alone: bm25, dense (repeatable)")] = None,
@@ -186,7 +187,8 @@ def eval_(set_name: Annotated[str, typer.Argument(metavar="[SET]", help="A .json
             base = base.replace(chunk_size=1000, chunk_overlap=200)
     settings = base.replace(chroma=chroma, collection=collection)
     run_eval(name, settings, data=data, limit=limit, out=out, baselines=baseline or [],
-             retrieval_only=retrieval_only, ingest=not no_ingest, answerable_only=answerable_only)
+             retrieval_only=retrieval_only, ingest=not no_ingest, answerable_only=answerable_only,
+             spread=spread)
 
 
 def main() -> None:

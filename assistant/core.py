@@ -232,7 +232,9 @@ class Assistant:
                as_of: date | None = None) -> Answer:
         """Pick one of the given choices from the retrieved passages (Answer.choice; None when unsupported)."""
         t0 = time.perf_counter()
-        passages, f, today, timings = self._passages(question, question, k, filters, as_of)
+        # The choices are part of the question: searching for them finds the passage naming the right one.
+        query = " ".join([question, *choices])
+        passages, f, today, timings = self._passages(query, question, k, filters, as_of)
         if not passages:
             return Answer(question, not_found_text(), (), (), True, self.backend_name, f, timings)
         if self.backend is None:

@@ -17,7 +17,8 @@ SAMPLE = Path(__file__).resolve().parent.parent / "index" / "sample"
 
 
 def run_eval(set_name: str, settings: Settings, *, data: Path | None, limit: int | None, out: Path,
-             baselines: list[str], retrieval_only: bool, ingest: bool = True, answerable_only: bool = False) -> dict:
+             baselines: list[str], retrieval_only: bool, ingest: bool = True, answerable_only: bool = False,
+             spread: bool = False) -> dict:
     """Run one eval and write its files; returns the summary."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -34,6 +35,8 @@ def run_eval(set_name: str, settings: Settings, *, data: Path | None, limit: int
         items = load_set(set_name)
         corpus = [SAMPLE] if Path(set_name).resolve() == DEFAULT_SET else []
     items = [i for i in items if i.answerable] if answerable_only else items
+    if limit and spread and len(items) > limit:
+        items = [items[i * len(items) // limit] for i in range(limit)]  # follow-ups may lose their turn
     items = items[:limit] if limit else items
     assistant = Assistant.from_settings(settings)
     if ingest and corpus:

@@ -119,3 +119,12 @@ def test_extractive_marker_sits_before_the_period_and_weak_sentences_are_left_ou
         "The tariff on Japanese imports is 24% [1]."  # one shared word is too weak for a second sentence
     assert extract_answer("When does the Japanese tariff expire next week?", ps) == \
         "The tariff on Japanese imports is 24% [1]. It expires next week [1]."
+
+
+def test_multiple_choice_searches_with_the_choices_too(tmp_path, make_assistant):
+    backend = ScriptedBackend("B [1]")
+    a = make_assistant(backend=backend, k=1)
+    a.ingest([write_jsonl(tmp_path / "a.jsonl", ROWS)])
+    ans = a.choose("Which of these made the news?", ["A zebra", "Voters in France"])
+    assert ans.passages[0].chunk.title == "Election" and ans.passages[0].scores["bm25"] > 0 and ans.choice == 1
+    assert all(p.scores["bm25"] == 0 for p in a.retrieve("Which of these made the news?", k=2))
