@@ -167,7 +167,7 @@ def eval_(set_name: Annotated[str, typer.Argument(metavar="[SET]", help="A .json
           baseline: Annotated[Optional[list[str]], typer.Option(help="Also retrieve with one side alone: bm25, dense (repeatable)")] = None,
           retrieval_only: Annotated[bool, typer.Option("--retrieval-only", help="Score retrieval only (no LLM)")] = False,
           no_ingest: Annotated[bool, typer.Option("--no-ingest", help="Do not index the set's corpus first")] = False,
-          answerable_only: Annotated[bool, typer.Option("--answerable-only", help="Skip the unanswerable questions")] = False,
+          only: Annotated[Optional[str], typer.Option(help="Only the 'answerable' or the 'unanswerable' questions")] = None,
           chroma: ChromaOpt = None, collection: CollectionOpt = None) -> None:
     """Run an eval set (default: the shipped one) and write a report with the field's metrics."""
     from eval.cli import run_eval
@@ -176,6 +176,8 @@ def eval_(set_name: Annotated[str, typer.Argument(metavar="[SET]", help="A .json
     for b in baseline or []:
         if b not in ("bm25", "dense"):
             raise NewsqaError(f"--baseline {b!r} is unknown: use bm25 or dense")
+    if only not in (None, "answerable", "unanswerable"):
+        raise NewsqaError(f"--only {only!r} is unknown: use answerable or unanswerable")
     if limit is not None and limit < 1:
         raise NewsqaError("--limit must be at least 1")
     name = set_name or str(DEFAULT_SET)
@@ -187,7 +189,7 @@ def eval_(set_name: Annotated[str, typer.Argument(metavar="[SET]", help="A .json
             base = base.replace(chunk_size=1000, chunk_overlap=200)
     settings = base.replace(chroma=chroma, collection=collection)
     run_eval(name, settings, data=data, limit=limit, out=out, baselines=baseline or [],
-             retrieval_only=retrieval_only, ingest=not no_ingest, answerable_only=answerable_only,
+             retrieval_only=retrieval_only, ingest=not no_ingest, only=only,
              spread=spread)
 
 

@@ -10,14 +10,14 @@ from pathlib import Path
 from assistant.config import Settings
 from eval import report
 from eval.runner import run, summarize
-from eval.sets import DEFAULT_SET, load_realtimeqa, load_set
+from eval.sets import DEFAULT_SET, load_realtimeqa, load_set, select_items
 from index.errors import InputError
 
 SAMPLE = Path(__file__).resolve().parent.parent / "index" / "sample"
 
 
 def run_eval(set_name: str, settings: Settings, *, data: Path | None, limit: int | None, out: Path,
-             baselines: list[str], retrieval_only: bool, ingest: bool = True, answerable_only: bool = False,
+             baselines: list[str], retrieval_only: bool, ingest: bool = True, only: str | None = None,
              spread: bool = False) -> dict:
     """Run one eval and write its files; returns the summary."""
     from rich.console import Console
@@ -34,10 +34,7 @@ def run_eval(set_name: str, settings: Settings, *, data: Path | None, limit: int
     else:
         items = load_set(set_name)
         corpus = [SAMPLE] if Path(set_name).resolve() == DEFAULT_SET else []
-    items = [i for i in items if i.answerable] if answerable_only else items
-    if limit and spread and len(items) > limit:
-        items = [items[i * len(items) // limit] for i in range(limit)]  # follow-ups may lose their turn
-    items = items[:limit] if limit else items
+    items = select_items(items, only, limit, spread)
     assistant = Assistant.from_settings(settings)
     if ingest and corpus:
         err.print(f"indexing {', '.join(map(str, corpus))} into {settings.chroma} (only what is not there yet)…")

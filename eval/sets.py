@@ -97,3 +97,13 @@ def load_realtimeqa(folder: str | Path) -> list[EvalItem]:
             choices=tuple(row["choices"]), answer_index=row["answer_index"],
             as_of=date.fromisoformat(row["date"]), kinds=(row.get("source", ""),)))
     return items
+
+
+def select_items(items: list[EvalItem], only: str | None = None, limit: int | None = None,
+                 spread: bool = False) -> list[EvalItem]:
+    """The answerable or unanswerable items (`only`), then the first `limit`, or `limit` spread evenly."""
+    if only:
+        items = [i for i in items if i.answerable == (only == "answerable")]
+    if limit and spread and len(items) > limit:
+        return [items[i * len(items) // limit] for i in range(limit)]  # a follow-up may lose its turn
+    return items[:limit] if limit else items

@@ -72,3 +72,15 @@ def test_bad_set_line_names_file_line_field(tmp_path):
     f.write_text('{"id": "x", "question": "q?", "answer": "a"}\n{"id": "y", "question": ""}\n')
     with pytest.raises(InputError, match=r"bad.jsonl:2: field 'question'"):
         load_set(f)
+
+
+def test_select_items_by_kind_first_or_spread(three_pairs):
+    from eval.sets import select_items
+
+    items = load_set(three_pairs)
+    assert [i.id for i in select_items(items, "answerable")] == ["a", "b"]
+    assert [i.id for i in select_items(items, "unanswerable")] == ["c"]
+    assert [i.id for i in select_items(items, limit=2)] == ["a", "b"]
+    assert [i.id for i in select_items(items, limit=2, spread=True)] == ["a", "b"]
+    assert [i.id for i in select_items(items * 2, limit=2, spread=True)] == ["a", "a"]
+    assert select_items(items) == items
