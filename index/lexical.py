@@ -105,6 +105,7 @@ class LexicalIndex:
         try:
             state = json.loads((folder / STATE).read_text())
             meta = json.loads((folder / "meta.json").read_text())
+            fields = (state["generation"], meta["ids"], meta["sources"], meta["articles"], meta["outlets"])
             days = np.load(folder / "days.npy")
             retriever = None
             if meta["ids"]:
@@ -112,6 +113,6 @@ class LexicalIndex:
 
                 retriever = bm25s.BM25.load(str(folder / "bm25"), show_progress=False, mmap=False)
         except (OSError, ValueError, KeyError):
-            return None
-        return cls(state["generation"], meta["ids"], days, np.asarray(meta["sources"], dtype=object), retriever,
-                   meta["articles"], meta["outlets"])
+            return None  # absent, torn, or saved by an older version: rebuilt from Chroma
+        generation, ids, sources, articles, outlets = fields
+        return cls(generation, ids, days, np.asarray(sources, dtype=object), retriever, articles, outlets)

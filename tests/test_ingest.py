@@ -119,3 +119,16 @@ def test_ingest_interrupted_midway_leaves_whole_articles_and_resumes(tmp_path, s
     r = Ingestor(store, embedder).ingest_paths([f])
     assert (r.added, r.unchanged) == (1, 1) and store.count() > n_first
     assert len(store.lexical().ids) == store.count()
+
+
+def test_lexical_index_saved_by_an_older_version_is_rebuilt(tmp_path, store, embedder):
+    import json
+
+    Ingestor(store, embedder).ingest_paths([write_jsonl(tmp_path / "a.jsonl", ROWS)])
+    store.lexical()
+    meta_file = store.lexical_dir / store.name / "meta.json"
+    meta = json.loads(meta_file.read_text())
+    del meta["articles"], meta["outlets"]
+    meta_file.write_text(json.dumps(meta))
+    store._lexical = None
+    assert store.stats()["articles"] == 2 and "articles" in json.loads(meta_file.read_text())

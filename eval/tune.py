@@ -1,0 +1,134 @@
+"""Fusion settings measured on one store: python -m eval.tune --help.
+
+Ranks every answerable question once per side (exact dense search over the store's own vectors, and
+the store's BM25 index, both capped at the question's date), then scores each combination of fusion
+settings with the functions the retriever uses (rrf, recency_boost, collapse): answer R@k and MRR@10.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import time
+from pathlib import Path
+
+import numpy as np
+
+from assistant.config import Settings
+from assistant.retrieval import collapse, recency_boost, rrf
+from eval.metrics import has_answer
+from eval.sets import load_realtimeqa
+from index.embeddings import SentenceTransformerEmbedder
+from index.store import GET_PAGE, Store, day_number
+
+
+def floats(text: str) -> list[float]:
+    """'0.5,1' → [0.5, 1.0]."""
+    return [float(x) for x in text.split(",") if x.strip()]
+
+
+def load_vectors(store: Store, ids: list[str]) -> np.ndarray:
+    """The store's vectors in the order of `ids`."""
+    pos = {cid: i for i, cid in enumerate(ids)}
+    out = None
+    offset = 0
+    while True:
+        got = store.collection.get(include=["embeddings"], limit=GET_PAGE, offset=offset)
+        for cid, vec in zip(got["ids"], got["embeddings"]):
+            if out is None:
+                out = np.zeros((len(ids), len(vec)), dtype=np.float32)
+            if cid in pos:
+                out[pos[cid]] = vec
+        if len(got["ids"]) < GET_PAGE:
+            return out if out is not None else np.zeros((0, 0), dtype=np.float32)
+        offset += GET_PAGE
+
+
+def main(argv: list[str] | None = None) -> list[dict]:
+    """Rank once, score the grid, print one line per setting (best MRR first)."""
+    ap = argparse.ArgumentParser(prog="python -m eval.tune", description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, required=True, help="RealTimeQA-2024 folder")
+    ap.add_argument("--chroma", help="the store (default: newsqa eval realtimeqa's cache)")
+    ap.add_argument("--collection", default="realtimeqa")
+    ap.add_argument("--candidates", default="40,100")
+    ap.add_argument("--dense-weight", default="0.5,1,1.5")
+    ap.add_argument("--recency-weight", default="0,0.5,1")
+    ap.add_argument("--recency-days", default="14,30")
+    ap.add_argument("--per-article", default="1,2,3")
+    args = ap.parse_args(argv)
+
+    settings = Settings.from_env()
+    chroma = args.chroma or str(Path(settings.cache_dir) / "bench" / "realtimeqa" / "chroma")
+    embedder = SentenceTransformerEmbedder(settings.embeddings, settings.embed_device, settings.embed_batch)
+    store = Store(chroma, args.collection, embedder.name, lexical_dir=Path(chroma) / "newsqa-lexical")
+    t = time.perf_counter()
+    lex = store.lexical()
+    vectors = load_vectors(store, lex.ids)
+    docs = {cid: doc for cid, doc, _ in store.iter_all()}
+    items = [i for i in load_realtimeqa(args.data) if i.answerable]
+    print(f"{len(items)} questions, {len(lex.ids)} passages loaded in {time.perf_counter() - t:.0f} s")
+
+    days = lex.days
+    pool = int(max(floats(args.candidates)))
+    ranked = []  # per question: (as-of date, dense ids, bm25 ids), best first, capped at its date
+    for item in items:
+        q = np.asarray(embedder.embed_query(item.question), dtype=np.float32)
+        scores = vectors @ q
+        scores[days > day_number(item.as_of)] = -np.inf
+        dense = [lex.ids[i] for i in np.argsort(-scores)[:pool]]
+        bm25 = [cid for cid, _ in lex.search(item.question, pool, until=day_number(item.as_of))]
+        ranked.append((item, dense, bm25))
+    published = {cid: _day(int(d)) for cid, d in zip(lex.ids, days)}
+    article = dict(zip(lex.ids, lex.articles))
+    hit: dict[tuple[str, str], bool] = {}
+
+    def score(n: int, wd: float, rw: float, tau: float, per: int, sides: str = "db") -> dict:
+        ranks = []
+        for item, dense, bm25 in ranked:
+            lists, weights = [], []
+            if "d" in sides:
+                lists.append(dense[:n])
+                weights.append(wd)
+            if "b" in sides:
+                lists.append(bm25[:n])
+                weights.append(1.0)
+            fused = rrf(lists, weights)
+            fused = {c: s * recency_boost(published[c], item.as_of, rw, tau) for c, s in fused.items()}
+            top = collapse(sorted(fused, key=lambda c: (-fused[c], c)), article.__getitem__, per)[:20]
+            rank = None
+            for r, c in enumerate(top, start=1):
+                if (item.id, c) not in hit:
+                    hit[(item.id, c)] = has_answer(docs[c], item.answers)
+                if hit[(item.id, c)]:
+                    rank = r
+                    break
+            ranks.append(rank)
+        row = {f"R@{k}": sum(1 for r in ranks if r and r <= k) / len(ranks) for k in (1, 4, 10, 20)}
+        row["MRR@10"] = sum(1 / r for r in ranks if r and r <= 10) / len(ranks)
+        return row
+
+    results = []
+    for sides, name in (("b", "BM25 only"), ("d", "dense only")):
+        results.append({"setting": name, **score(40, 1.0, 0.0, 30, 2, sides)})
+    for n, wd, rw, tau, per in itertools.product(floats(args.candidates), floats(args.dense_weight),
+                                                 floats(args.recency_weight), floats(args.recency_days),
+                                                 floats(args.per_article)):
+        if rw == 0 and tau != floats(args.recency_days)[0]:
+            continue  # the fade does not matter without a prior
+        results.append({"setting": f"candidates={int(n)} dense_weight={wd} recency_weight={rw} "
+                                   f"recency_days={tau:g} per_article={int(per)}",
+                        **score(int(n), wd, rw, tau, int(per))})
+    print(f"{'setting':78} R@1   R@4   R@10  R@20  MRR@10")
+    for r in sorted(results, key=lambda r: -r["MRR@10"]):
+        print(f"{r['setting']:78} " + " ".join(f"{r[k]:.3f}" for k in ("R@1", "R@4", "R@10", "R@20", "MRR@10")))
+    return results
+
+
+def _day(n: int):
+    from datetime import date
+
+    return date(n // 10000, n // 100 % 100, n % 100) if n else None
+
+
+if __name__ == "__main__":
+    main()
