@@ -36,10 +36,12 @@ class Settings:
     llm_passage_chars: int = 320  # each passage is cut to its sentences nearest the question; 0: whole
     cache_dir: str = dataclasses.field(default_factory=_default_cache)
     k: int = 4
-    candidates: int = 40  # per retriever, before fusion
+    candidates: int = 100  # per retriever, before fusion
     per_article: int = 2  # passages kept per article after fusion
-    recency_weight: float = 0.5  # fresher passages score up to (1 + this)× more; 0 turns it off
-    recency_days: float = 30.0  # how fast that preference fades with a passage's age, in days
+    # Fusion defaults chosen with `python -m eval.tune` on RealTimeQA-2024 (BENCHMARKS.md)
+    dense_weight: float = 0.5  # the dense ranking's weight in the fusion (BM25's is 1)
+    recency_weight: float = 1.0  # fresher passages score up to (1 + this)× more; 0 turns it off
+    recency_days: float = 14.0  # how fast that preference fades with a passage's age, in days
     min_similarity: float = 0.3  # below this best dense similarity, nothing relevant was found
     chunk_size: int = 800
     chunk_overlap: int = 120

@@ -131,7 +131,7 @@ class Assistant:
         """The retriever over this store ('hybrid', or one side alone: 'dense', 'bm25')."""
         s = self.settings
         return HybridRetriever(self.store, lambda: self.embedder, s.candidates, s.per_article, mode,
-                               s.recency_weight if mode == "hybrid" else 0.0, s.recency_days)
+                               s.recency_weight if mode == "hybrid" else 0.0, s.recency_days, s.dense_weight)
 
     def as_langchain_retriever(self, k: int | None = None, filters: Filters | None = None):
         """A LangChain BaseRetriever over this assistant."""

@@ -47,10 +47,10 @@ class HybridRetriever:
 
     def __init__(self, store: Store, embedder: Embedder | Callable[[], Embedder], candidates: int = 40,
                  per_article: int = 2, mode: str = "hybrid", recency_weight: float = 0.0,
-                 recency_days: float = 30.0):
+                 recency_days: float = 30.0, dense_weight: float = 1.0):
         self.store, self._embedder = store, embedder
         self.candidates, self.per_article, self.mode = candidates, per_article, mode
-        self.recency_weight, self.recency_days = recency_weight, recency_days
+        self.recency_weight, self.recency_days, self.dense_weight = recency_weight, recency_days, dense_weight
 
     @property
     def embedder(self) -> Embedder:
@@ -70,7 +70,7 @@ class HybridRetriever:
         chunks: dict[str, Chunk] = {c.id: c for c, _ in dense + lexical}
         dense_scores = {c.id: s for c, s in dense}
         bm25_scores = {c.id: s for c, s in lexical}
-        fused = rrf([[c.id for c, _ in dense], [c.id for c, _ in lexical]])
+        fused = rrf([[c.id for c, _ in dense], [c.id for c, _ in lexical]], [self.dense_weight, 1.0])
         boost = {cid: recency_boost(chunks[cid].published, today, self.recency_weight, self.recency_days)
                  for cid in fused}
         fused = {cid: s * boost[cid] for cid, s in fused.items()}
