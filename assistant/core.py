@@ -173,15 +173,19 @@ class Assistant:
     def retrieve(self, query: str, k: int | None = None, filters: Filters | None = None,
                  as_of: date | None = None, mode: str = "hybrid") -> list[Passage]:
         """The best passages for a query, best first."""
-        f = self.effective_filters(query, filters, as_of)
-        return self.retriever(mode).retrieve(query, k or self.settings.k, f, self.freshness_day(filters, f, as_of))
+        return self._search(query, query, k, filters, as_of, mode)[0]
+
+    def _search(self, query: str, question: str, k: int | None, filters: Filters | None, as_of: date | None,
+                mode: str = "hybrid") -> tuple[list[Passage], Filters]:
+        """Passages for `query`, with the filters that `question` (its period) and `as_of` imply."""
+        f = self.effective_filters(question, filters, as_of)
+        return self.retriever(mode).retrieve(query, k or self.settings.k, f, self.freshness_day(filters, f, as_of)), f
 
     def _passages(self, query: str, question: str, k: int | None, filters: Filters | None,
                   as_of: date | None) -> tuple[list[Passage], Filters, date, dict[str, float]]:
         """Passages for an answer, the filters applied, the date that counts as today, and the timing."""
         t0 = time.perf_counter()
-        f = self.effective_filters(question, filters, as_of)
-        passages = self.retriever().retrieve(query, k or self.settings.k, f, self.freshness_day(filters, f, as_of))
+        passages, f = self._search(query, question, k, filters, as_of)
         return passages, f, as_of or self.settings.as_of or date.today(), {"retrieve_s": time.perf_counter() - t0}
 
     def ask(self, question: str, k: int | None = None, filters: Filters | None = None,
