@@ -19,7 +19,7 @@ from assistant.retrieval import collapse, recency_boost, rrf
 from eval.metrics import has_answer
 from eval.sets import load_realtimeqa
 from index.embeddings import SentenceTransformerEmbedder
-from index.store import GET_PAGE, Store, day_number
+from index.store import GET_PAGE, Store, day_number, number_day
 
 
 def floats(text: str) -> list[float]:
@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
         dense = [lex.ids[i] for i in np.argsort(-scores)[:pool]]
         bm25 = [cid for cid, _ in lex.search(item.question, pool, until=day_number(item.as_of))]
         ranked.append((item, dense, bm25))
-    published = {cid: _day(int(d)) for cid, d in zip(lex.ids, days)}
+    published = {cid: number_day(int(d)) for cid, d in zip(lex.ids, days)}
     article = dict(zip(lex.ids, lex.articles))
     hit: dict[tuple[str, str], bool] = {}
 
@@ -122,12 +122,6 @@ def main(argv: list[str] | None = None) -> list[dict]:
     for r in sorted(results, key=lambda r: -r["MRR@10"]):
         print(f"{r['setting']:78} " + " ".join(f"{r[k]:.3f}" for k in ("R@1", "R@4", "R@10", "R@20", "MRR@10")))
     return results
-
-
-def _day(n: int):
-    from datetime import date
-
-    return date(n // 10000, n // 100 % 100, n % 100) if n else None
 
 
 if __name__ == "__main__":

@@ -57,11 +57,12 @@ class LexicalIndex:
         for i in first.values():
             name = self.outlets[i] or "unknown"
             outlets[name] = outlets.get(name, 0) + 1
+        from index.store import number_day
+
         dated = self.days[self.days > 0]
-        day = lambda n: f"{n // 10000:04d}-{n // 100 % 100:02d}-{n % 100:02d}"  # noqa: E731
         return {"articles": len(first), "outlets": dict(sorted(outlets.items(), key=lambda kv: -kv[1])),
-                "earliest": day(int(dated.min())) if dated.size else None,
-                "latest": day(int(dated.max())) if dated.size else None}
+                "earliest": number_day(int(dated.min())).isoformat() if dated.size else None,
+                "latest": number_day(int(dated.max())).isoformat() if dated.size else None}
 
     def search(self, query: str, k: int, since: int | None = None, until: int | None = None,
                sources: set[str] | None = None) -> list[tuple[str, float]]:

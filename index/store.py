@@ -42,6 +42,11 @@ def day_number(d: date | None) -> int:
     return d.year * 10000 + d.month * 100 + d.day if d else 0
 
 
+def number_day(n: int) -> date | None:
+    """The inverse of day_number."""
+    return date(n // 10000, n // 100 % 100, n % 100) if n else None
+
+
 def chunk_metadata(chunk: Chunk, article: Article, n_chunks: int) -> dict:
     """Scalar metadata Chroma keeps beside each chunk."""
     return {"article_id": chunk.article_id, "position": chunk.position, "n_chunks": n_chunks,

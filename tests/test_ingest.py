@@ -132,3 +132,12 @@ def test_lexical_index_saved_by_an_older_version_is_rebuilt(tmp_path, store, emb
     meta_file.write_text(json.dumps(meta))
     store._lexical = None
     assert store.stats()["articles"] == 2 and "articles" in json.loads(meta_file.read_text())
+
+
+def test_day_numbers_round_trip():
+    from datetime import date
+
+    from index.store import day_number, number_day
+
+    assert day_number(date(2024, 3, 9)) == 20240309 and number_day(20240309) == date(2024, 3, 9)
+    assert day_number(None) == 0 and number_day(0) is None
