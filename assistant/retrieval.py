@@ -70,16 +70,22 @@ class HybridRetriever:
         chunks: dict[str, Chunk] = {c.id: c for c, _ in dense + lexical}
         dense_scores = {c.id: s for c, s in dense}
         bm25_scores = {c.id: s for c, s in lexical}
-        fused = rrf([[c.id for c, _ in dense], [c.id for c, _ in lexical]], [self.dense_weight, 1.0])
-        boost = {cid: recency_boost(chunks[cid].published, today, self.recency_weight, self.recency_days)
-                 for cid in fused}
+        kept = self.fuse([c.id for c, _ in dense], [c.id for c, _ in lexical], lambda cid: chunks[cid].published,
+                         lambda cid: chunks[cid].article_id, k, today)
+        return [Passage(chunk=chunks[cid], score=score, rank=i,
+                        scores={"rrf": score, "dense": dense_scores.get(cid, 0.0),
+                                "bm25": bm25_scores.get(cid, 0.0), "recency": boost})
+                for i, (cid, score, boost) in enumerate(kept, start=1)]
+
+    def fuse(self, dense: Sequence[str], lexical: Sequence[str], published: Callable[[str], date | None],
+             article_of: Callable[[str], str], k: int, today: date | None = None) -> list[tuple[str, float, float]]:
+        """(id, fused score, recency factor) of the k best of two rankings: weighted RRF, times the
+        recency factor, at most `per_article` ids of one article."""
+        fused = rrf([dense, lexical], [self.dense_weight, 1.0])
+        boost = {cid: recency_boost(published(cid), today, self.recency_weight, self.recency_days) for cid in fused}
         fused = {cid: s * boost[cid] for cid, s in fused.items()}
         ranked = sorted(fused, key=lambda cid: (-fused[cid], cid))
-        kept = collapse(ranked, lambda cid: chunks[cid].article_id, self.per_article)[:k]
-        return [Passage(chunk=chunks[cid], score=fused[cid], rank=i,
-                        scores={"rrf": fused[cid], "dense": dense_scores.get(cid, 0.0),
-                                "bm25": bm25_scores.get(cid, 0.0), "recency": boost[cid]})
-                for i, cid in enumerate(kept, start=1)]
+        return [(cid, fused[cid], boost[cid]) for cid in collapse(ranked, article_of, self.per_article)[:k]]
 
 
 def passage_document(p: Passage):

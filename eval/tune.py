@@ -2,7 +2,7 @@
 
 Ranks every answerable question once per side (exact dense search over the store's own vectors, and
 the store's BM25 index, both capped at the question's date), then scores each combination of fusion
-settings with the functions the retriever uses (rrf, recency_boost, collapse): answer R@k and MRR@10.
+settings with the retriever's own `HybridRetriever.fuse`: answer R@k and MRR@10.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.config import Settings
-from assistant.retrieval import collapse, recency_boost, rrf
+from assistant.retrieval import HybridRetriever
 from eval.metrics import has_answer
 from eval.sets import load_realtimeqa
 from index.embeddings import SentenceTransformerEmbedder
@@ -85,16 +85,10 @@ def main(argv: list[str] | None = None) -> list[dict]:
     def score(n: int, wd: float, rw: float, tau: float, per: int, sides: str = "db") -> dict:
         ranks = []
         for item, dense, bm25 in ranked:
-            lists, weights = [], []
-            if "d" in sides:
-                lists.append(dense[:n])
-                weights.append(wd)
-            if "b" in sides:
-                lists.append(bm25[:n])
-                weights.append(1.0)
-            fused = rrf(lists, weights)
-            fused = {c: s * recency_boost(published[c], item.as_of, rw, tau) for c, s in fused.items()}
-            top = collapse(sorted(fused, key=lambda c: (-fused[c], c)), article.__getitem__, per)[:20]
+            fusion = HybridRetriever(store, embedder, per_article=per, recency_weight=rw, recency_days=tau,
+                                     dense_weight=wd)
+            top = [cid for cid, _, _ in fusion.fuse(dense[:n] if "d" in sides else [], bm25[:n] if "b" in sides else [],
+                                                   published.__getitem__, article.__getitem__, 20, item.as_of)]
             rank = None
             for r, c in enumerate(top, start=1):
                 if (item.id, c) not in hit:
