@@ -89,6 +89,7 @@ class AnswerOut(BaseModel):
     citations: list[CitationOut]
     passages: list[PassageOut]
     filters: dict[str, Any]
+    period: dict[str, str] | None = None  # the period the question named, ranked first
     timings: dict[str, float]
     choice: int | None = None
 

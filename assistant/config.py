@@ -9,6 +9,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
 
+from index.embeddings import DTYPES
 from index.errors import ConfigError
 
 
@@ -22,8 +23,10 @@ class Settings:
 
     chroma: str = ".newsqa/chroma"  # folder (embedded), http://host:port (server) or :memory:
     collection: str = "news"
+    dense_search: str = "exact"  # exact: vectors in memory (4·dim bytes a passage); chroma: Chroma's HNSW
     embeddings: str = "default"  # the packaged all-MiniLM-L6-v2, or any sentence-transformers name/path
-    embed_device: str = "cpu"
+    embed_device: str = "cpu"  # cpu | cuda | cuda:N | mps
+    embed_dtype: str = "auto"  # auto: bfloat16 on CPUs with AVX512-BF16/AMX, float16 on GPUs, else float32
     embed_batch: int = 32
     threads: int = 0  # 0: let each library choose
     llm: str = "local"  # local | local:/path.gguf | openai:<model> | ollama:<model> | extractive
@@ -42,6 +45,7 @@ class Settings:
     dense_weight: float = 0.5  # the dense ranking's weight in the fusion (BM25's is 1)
     recency_weight: float = 1.0  # fresher passages score up to (1 + this)× more; 0 turns it off
     recency_days: float = 14.0  # how fast that preference fades with a passage's age, in days
+    period_weight: float = 1.0  # passages from the period a question names ("in March 2017") score (1 + this)×
     min_similarity: float = 0.3  # below this best dense similarity, nothing relevant was found
     chunk_size: int = 800
     chunk_overlap: int = 120
@@ -77,8 +81,14 @@ class Settings:
         """Raise ConfigError naming the first setting that cannot work."""
         if self.k < 1 or self.k > 50:
             raise ConfigError(f"NEWSQA_K={self.k} is out of range: use 1..50")
-        if self.recency_weight < 0 or self.recency_days <= 0:
-            raise ConfigError("NEWSQA_RECENCY_WEIGHT must be ≥ 0 and NEWSQA_RECENCY_DAYS > 0")
+        if self.recency_weight < 0 or self.recency_days <= 0 or self.period_weight < 0:
+            raise ConfigError("NEWSQA_RECENCY_WEIGHT and NEWSQA_PERIOD_WEIGHT must be ≥ 0, NEWSQA_RECENCY_DAYS > 0")
+        from index.store import DENSE_MODES
+
+        if self.dense_search not in DENSE_MODES:
+            raise ConfigError(f"NEWSQA_DENSE_SEARCH={self.dense_search!r} is not one of {', '.join(DENSE_MODES)}")
+        if self.embed_dtype not in DTYPES:
+            raise ConfigError(f"NEWSQA_EMBED_DTYPE={self.embed_dtype!r} is not one of {', '.join(DTYPES)}")
         if self.chunk_overlap >= self.chunk_size:
             raise ConfigError("NEWSQA_CHUNK_OVERLAP must be smaller than NEWSQA_CHUNK_SIZE")
         if not (0 < self.port < 65536):

@@ -17,7 +17,7 @@ from assistant.extractive import best_supported_choice, extract_answer
 from assistant.prompts import (chat_prompt, choice_inputs, choice_prompt, clean_reply, parse_choice,
                                prompt_inputs)
 from assistant.retrieval import HybridRetriever, langchain_retriever
-from assistant.timeparse import find_period
+from assistant.timeparse import Period, find_period
 from index.embeddings import SentenceTransformerEmbedder, resolve_model
 from index.ingest import IngestReport, Ingestor, Progress
 from index.store import Filters, Store
@@ -49,6 +49,7 @@ class Answer:
     filters: Filters = field(default_factory=Filters)
     timings: dict[str, float] = field(default_factory=dict)
     choice: int | None = None  # for multiple-choice questions: the index of the choice picked
+    period: Period | None = None  # the period the question named, whose passages were ranked first
 
     def to_dict(self) -> dict:
         """JSON-ready form."""
@@ -60,6 +61,8 @@ class Answer:
                 "filters": {"since": self.filters.since.isoformat() if self.filters.since else None,
                             "until": self.filters.until.isoformat() if self.filters.until else None,
                             "sources": list(self.filters.sources)},
+                "period": {"since": self.period.since.isoformat(), "until": self.period.until.isoformat(),
+                           "phrase": self.period.phrase} if self.period else None,
                 "timings": {k: round(v, 3) for k, v in self.timings.items()}, "choice": self.choice}
 
 
@@ -88,7 +91,8 @@ class Assistant:
         if self._store is None:
             s = self.settings
             embedding_name = self._embedder.name if self._embedder else resolve_model(s.embeddings)[1]
-            self._store = Store(s.chroma, s.collection, embedding_name, lexical_dir=s.lexical_dir)
+            self._store = Store(s.chroma, s.collection, embedding_name, lexical_dir=s.lexical_dir,
+                                dense=s.dense_search)
         return self._store
 
     @property
@@ -98,7 +102,7 @@ class Assistant:
             if self._embedder is None:
                 s = self.settings
                 self._embedder = SentenceTransformerEmbedder(s.embeddings, s.embed_device, s.embed_batch,
-                                                             s.threads or None)
+                                                             s.threads or None, s.embed_dtype)
             return self._embedder
 
     @property
@@ -124,14 +128,15 @@ class Assistant:
     def warm_up(self) -> None:
         """Load the embedding model, the BM25 index and the LLM now rather than on the first question."""
         self.embedder.embed_query("warm up")
-        self.store.lexical()
+        self.store.snapshot()
         _ = self.backend
 
     def retriever(self, mode: str = "hybrid") -> HybridRetriever:
         """The retriever over this store ('hybrid', or one side alone: 'dense', 'bm25')."""
         s = self.settings
         return HybridRetriever(self.store, lambda: self.embedder, s.candidates, s.per_article, mode,
-                               s.recency_weight if mode == "hybrid" else 0.0, s.recency_days, s.dense_weight)
+                               s.recency_weight if mode == "hybrid" else 0.0, s.recency_days, s.dense_weight,
+                               s.period_weight if mode == "hybrid" else 0.0)
 
     def as_langchain_retriever(self, k: int | None = None, filters: Filters | None = None):
         """A LangChain BaseRetriever over this assistant."""
@@ -151,22 +156,26 @@ class Assistant:
         """Corpus statistics and what answers."""
         return {**self.store.stats(), "llm": self.backend_name}
 
-    def effective_filters(self, question: str, filters: Filters | None, as_of: date | None) -> Filters:
-        """Explicit filters, else the period the question names; an as-of date also caps the range."""
+    def effective_filters(self, filters: Filters | None, as_of: date | None) -> Filters:
+        """The reader's filters, capped at the as-of date (nothing published after "as of" is seen)."""
         filters = filters or Filters()
         cutoff = as_of or self.settings.as_of
-        if not (filters.since or filters.until):
-            period = find_period(question, cutoff or date.today())
-            if period is not None:
-                until = period.until + timedelta(days=1) if period.since == period.until else period.until
-                filters = dataclasses.replace(filters, since=period.since, until=until)
         if cutoff and (filters.until is None or filters.until > cutoff):
-            filters = dataclasses.replace(filters, until=cutoff)  # nothing published after "as of"
+            filters = dataclasses.replace(filters, until=cutoff)
         return filters
 
-    def freshness_day(self, given: Filters | None, effective: Filters, as_of: date | None) -> date | None:
-        """The day recency is measured from; None when the reader chose a period (all of it counts)."""
-        if (given and (given.since or given.until)) or effective.since:
+    def question_period(self, question: str, given: Filters | None, as_of: date | None) -> Period | None:
+        """The period the question names ("this week", "in March 2017"), unless the reader chose dates.
+
+        It ranks passages from that period first rather than hiding the rest: a year in a question is
+        often context ("the first time since 2020"), and a week's news is often reported before it."""
+        if given and (given.since or given.until):
+            return None
+        return find_period(question, as_of or self.settings.as_of or date.today())
+
+    def freshness_day(self, given: Filters | None, as_of: date | None) -> date | None:
+        """The day recency is measured from; None when the reader chose dates (all of them count)."""
+        if given and (given.since or given.until):
             return None
         return as_of or self.settings.as_of or date.today()
 
@@ -176,17 +185,22 @@ class Assistant:
         return self._search(query, query, k, filters, as_of, mode)[0]
 
     def _search(self, query: str, question: str, k: int | None, filters: Filters | None, as_of: date | None,
-                mode: str = "hybrid") -> tuple[list[Passage], Filters]:
-        """Passages for `query`, with the filters that `question` (its period) and `as_of` imply."""
-        f = self.effective_filters(question, filters, as_of)
-        return self.retriever(mode).retrieve(query, k or self.settings.k, f, self.freshness_day(filters, f, as_of)), f
+                mode: str = "hybrid") -> tuple[list[Passage], Filters, Period | None]:
+        """Passages for `query`, with the filters, as-of cap and named period that `question` implies."""
+        f = self.effective_filters(filters, as_of)
+        period = self.question_period(question, filters, as_of) if mode == "hybrid" else None
+        passages = self.retriever(mode).retrieve(query, k or self.settings.k, f, self.freshness_day(filters, as_of),
+                                                 (period.since, period.until) if period else None)
+        return passages, f, period
 
     def _passages(self, query: str, question: str, k: int | None, filters: Filters | None,
-                  as_of: date | None) -> tuple[list[Passage], Filters, date, dict[str, float]]:
-        """Passages for an answer, the filters applied, the date that counts as today, and the timing."""
+                  as_of: date | None) -> tuple[list[Passage], Filters, Period | None, date, dict[str, float]]:
+        """Passages for an answer, the filters applied, the period preferred, the date that counts as
+        today, and the timing."""
         t0 = time.perf_counter()
-        passages, f = self._search(query, question, k, filters, as_of)
-        return passages, f, as_of or self.settings.as_of or date.today(), {"retrieve_s": time.perf_counter() - t0}
+        passages, f, period = self._search(query, question, k, filters, as_of)
+        return passages, f, period, as_of or self.settings.as_of or date.today(), \
+            {"retrieve_s": time.perf_counter() - t0}
 
     def ask(self, question: str, k: int | None = None, filters: Filters | None = None,
             as_of: date | None = None, history: Sequence[tuple[str, str]] = ()) -> Answer:
@@ -202,11 +216,12 @@ class Assistant:
                as_of: date | None = None, history: Sequence[tuple[str, str]] = ()) -> Iterator[tuple[str, object]]:
         """Events ('passages', list), ('token', str)..., then ('answer', Answer)."""
         t0 = time.perf_counter()
-        passages, f, today, timings = self._passages(self.search_query(question, history), question, k, filters, as_of)
+        passages, f, period, today, timings = self._passages(self.search_query(question, history), question, k,
+                                                             filters, as_of)
         yield "passages", passages
         if not passages or max(p.scores.get("dense", 0.0) for p in passages) < self.settings.min_similarity:
             yield "answer", Answer(question, not_found_text(), (), tuple(passages), True, self.backend_name, f,
-                                   {**timings, "total_s": time.perf_counter() - t0})
+                                   {**timings, "total_s": time.perf_counter() - t0}, period=period)
             return
         pieces: list[str] = []
         if self.backend is None:
@@ -230,7 +245,7 @@ class Assistant:
             text, citations = not_found_text(), []
         timings["total_s"] = time.perf_counter() - t0
         yield "answer", Answer(question, text, tuple(citations), tuple(passages), abstained,
-                               self.backend_name, f, timings)
+                               self.backend_name, f, timings, period=period)
 
     def choose(self, question: str, choices: Sequence[str], k: int | None = None, filters: Filters | None = None,
                as_of: date | None = None) -> Answer:
@@ -238,9 +253,9 @@ class Assistant:
         t0 = time.perf_counter()
         # The choices are part of the question: searching for them finds the passage naming the right one.
         query = " ".join([question, *choices])
-        passages, f, today, timings = self._passages(query, question, k, filters, as_of)
+        passages, f, period, today, timings = self._passages(query, question, k, filters, as_of)
         if not passages:
-            return Answer(question, not_found_text(), (), (), True, self.backend_name, f, timings)
+            return Answer(question, not_found_text(), (), (), True, self.backend_name, f, timings, period=period)
         if self.backend is None:
             pick, reply = best_supported_choice(list(choices), passages)
         else:
@@ -255,7 +270,7 @@ class Assistant:
         text, citations = build_citations(reply, passages)
         timings["total_s"] = time.perf_counter() - t0
         return Answer(question, text, tuple(citations), tuple(passages), pick is None, self.backend_name, f,
-                      timings, choice=pick)
+                      timings, choice=pick, period=period)
 
     def llm_chain_model(self):
         """The chat backend as a LangChain chat model."""

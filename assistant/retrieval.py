@@ -8,8 +8,8 @@ from datetime import date
 from typing import Any
 
 from index.embeddings import Embedder
-from index.store import Filters, Store
-from index.types import Chunk, Passage
+from index.store import Filters, Store, number_day
+from index.types import Passage
 
 RRF_K = 60
 
@@ -30,6 +30,13 @@ def recency_boost(published: date | None, today: date | None, weight: float, day
     return 1.0 + weight * math.exp(-max((today - published).days, 0) / days)
 
 
+def period_boost(published: date | None, period: tuple[date, date] | None, weight: float) -> float:
+    """The factor for a passage inside the period the question names: 1 + weight, else 1."""
+    if period is None or published is None or weight <= 0:
+        return 1.0
+    return 1.0 + weight if period[0] <= published <= period[1] else 1.0
+
+
 def collapse(ranked: Sequence[str], article_of: Callable[[str], str], per_article: int) -> list[str]:
     """The ranking with at most `per_article` chunks of any one article."""
     seen: dict[str, int] = {}
@@ -47,10 +54,11 @@ class HybridRetriever:
 
     def __init__(self, store: Store, embedder: Embedder | Callable[[], Embedder], candidates: int = 40,
                  per_article: int = 2, mode: str = "hybrid", recency_weight: float = 0.0,
-                 recency_days: float = 30.0, dense_weight: float = 1.0):
+                 recency_days: float = 30.0, dense_weight: float = 1.0, period_weight: float = 0.0):
         self.store, self._embedder = store, embedder
         self.candidates, self.per_article, self.mode = candidates, per_article, mode
         self.recency_weight, self.recency_days, self.dense_weight = recency_weight, recency_days, dense_weight
+        self.period_weight = period_weight
 
     @property
     def embedder(self) -> Embedder:
@@ -59,30 +67,34 @@ class HybridRetriever:
             self._embedder = self._embedder()
         return self._embedder  # type: ignore[return-value]
 
-    def retrieve(self, query: str, k: int, filters: Filters | None = None, today: date | None = None) -> list[Passage]:
+    def retrieve(self, query: str, k: int, filters: Filters | None = None, today: date | None = None,
+                 period: tuple[date, date] | None = None) -> list[Passage]:
         """The k best passages for a query, best first, with per-retriever scores.
 
-        With `today`, fresher passages are preferred (news asked "as of" a day is mostly about that week).
+        With `today`, fresher passages are preferred (news asked "as of" a day is mostly about that week);
+        with `period`, passages published in it are.
         """
         n = max(self.candidates, k * 4)
-        dense = self.store.dense_search(self.embedder.embed_query(query), n, filters) if self.mode != "bm25" else []
-        lexical = self.store.lexical_search(query, n, filters) if self.mode != "dense" else []
-        chunks: dict[str, Chunk] = {c.id: c for c, _ in dense + lexical}
-        dense_scores = {c.id: s for c, s in dense}
-        bm25_scores = {c.id: s for c, s in lexical}
-        kept = self.fuse([c.id for c, _ in dense], [c.id for c, _ in lexical], lambda cid: chunks[cid].published,
-                         lambda cid: chunks[cid].article_id, k, today)
-        return [Passage(chunk=chunks[cid], score=score, rank=i,
+        dense = self.store.dense_hits(self.embedder.embed_query(query), n, filters) if self.mode != "bm25" else []
+        lexical = self.store.lexical_hits(query, n, filters) if self.mode != "dense" else []
+        snap = self.store.snapshot()
+        kept = self.fuse([cid for cid, _ in dense], [cid for cid, _ in lexical], lambda cid: number_day(snap.day(cid)),
+                         snap.article, k, today, period)
+        chunks = self.store.get_chunks([cid for cid, _, _ in kept])  # only the k kept are read from Chroma
+        dense_scores, bm25_scores = dict(dense), dict(lexical)
+        return [Passage(chunk=chunks[cid], score=score, rank=rank,
                         scores={"rrf": score, "dense": dense_scores.get(cid, 0.0),
-                                "bm25": bm25_scores.get(cid, 0.0), "recency": boost})
-                for i, (cid, score, boost) in enumerate(kept, start=1)]
+                                "bm25": bm25_scores.get(cid, 0.0), "date": boost})
+                for rank, (cid, score, boost) in enumerate([x for x in kept if x[0] in chunks], start=1)]
 
     def fuse(self, dense: Sequence[str], lexical: Sequence[str], published: Callable[[str], date | None],
-             article_of: Callable[[str], str], k: int, today: date | None = None) -> list[tuple[str, float, float]]:
-        """(id, fused score, recency factor) of the k best of two rankings: weighted RRF, times the
-        recency factor, at most `per_article` ids of one article."""
+             article_of: Callable[[str], str], k: int, today: date | None = None,
+             period: tuple[date, date] | None = None) -> list[tuple[str, float, float]]:
+        """(id, fused score, date factor) of the k best of two rankings: weighted RRF, times the recency
+        and period factors, at most `per_article` ids of one article."""
         fused = rrf([dense, lexical], [self.dense_weight, 1.0])
-        boost = {cid: recency_boost(published(cid), today, self.recency_weight, self.recency_days) for cid in fused}
+        boost = {cid: recency_boost(published(cid), today, self.recency_weight, self.recency_days)
+                 * period_boost(published(cid), period, self.period_weight) for cid in fused}
         fused = {cid: s * boost[cid] for cid, s in fused.items()}
         ranked = sorted(fused, key=lambda cid: (-fused[cid], cid))
         return [(cid, fused[cid], boost[cid]) for cid in collapse(ranked, article_of, self.per_article)[:k]]

@@ -71,7 +71,7 @@ def bench_ingest(embedder, articles: list[Article], repeat: int, settings: Setti
             store = Store(str(Path(tmp) / "chroma"), "bench", embedder.name, lexical_dir=Path(tmp) / "lex")
             t = time.perf_counter()
             report = Ingestor(store, embedder, settings.chunk_size, settings.chunk_overlap).ingest(articles)
-            store.lexical()
+            store.snapshot()
             pipe.append(report.chunks_written / (time.perf_counter() - t))
     r, p = statistics.median(raw), statistics.median(pipe)
     return {"articles": len(articles), "passages": len(texts), "raw_passages_per_s": round(r, 1),
@@ -82,14 +82,18 @@ def bench_ingest(embedder, articles: list[Article], repeat: int, settings: Setti
 def bench_queries(assistant: Assistant, items: list) -> dict:
     """Retrieval latency (warm, each question as of its own date) over the questions, p50 and p95 in ms."""
     assistant.retrieve("warm up")
-    times = []
+    times, embed = [], []
     for item in items:
         t = time.perf_counter()
         assistant.retrieve(item.question, as_of=item.as_of)
         times.append(1000 * (time.perf_counter() - t))
+        t = time.perf_counter()
+        assistant.embedder.embed_query(item.question)
+        embed.append(1000 * (time.perf_counter() - t))
     times.sort()
-    return {"queries": len(times), "chunks": assistant.store.count(),
-            "p50_ms": round(statistics.median(times), 1), "p95_ms": round(times[max(0, int(0.95 * len(times)) - 1)], 1)}
+    return {"queries": len(times), "chunks": assistant.store.count(), "dense_search": assistant.settings.dense_search,
+            "p50_ms": round(statistics.median(times), 1), "p95_ms": round(times[max(0, int(0.95 * len(times)) - 1)], 1),
+            "embed_query_p50_ms": round(statistics.median(embed), 1)}
 
 
 def prompt_tokens(assistant: Assistant, question: str, passages: list, today) -> int | None:
@@ -191,6 +195,7 @@ def main(argv: list[str] | None = None) -> dict:
     results: dict = {"machine": f"{os.cpu_count()} cores", "python": sys.version.split()[0]}
     probe = Assistant.from_settings(settings.replace(chroma=":memory:", collection="probe"))
     embedder = probe.embedder
+    results["embed_dtype"] = embedder.dtype
     results["rss_models_mb"] = round(rss_mb())
     articles = articles_from(args.data, args.articles)
     results["ingest"] = bench_ingest(embedder, articles, args.repeat, settings)
@@ -220,7 +225,8 @@ def print_table(r: dict) -> None:
     rows = [("passages embedded (raw encode)", f"{i['raw_passages_per_s']}/s"),
             ("passages ingested (pipeline)", f"{i['pipeline_passages_per_s']}/s"),
             ("pipeline / raw", f"{i['ratio']}"), ("articles ingested", f"{i['pipeline_articles_per_s']}/s"),
-            (f"retrieval p50 / p95 ({q['chunks']} chunks)", f"{q['p50_ms']} / {q['p95_ms']} ms")]
+            (f"retrieval p50 / p95 ({q['chunks']} chunks, dense {q['dense_search']})", f"{q['p50_ms']} / {q['p95_ms']} ms"),
+            ("  of which query embedding p50", f"{q['embed_query_p50_ms']} ms")]
     if "llm" in r:
         m = r["llm"]
         rows += [("LLM first token p50", f"{m['first_token_p50_s']} s"), ("LLM answer p50", f"{m['answer_p50_s']} s"),
@@ -235,7 +241,8 @@ def print_table(r: dict) -> None:
     print(f"{'measure':{width}}  value\n{'-' * width}  -----")
     for k, v in rows:
         print(f"{k:{width}}  {v}")
-    print(f"({i['articles']} articles, {i['passages']} passages, medians of {i['repeats']} alternating runs; {r['machine']})")
+    print(f"({i['articles']} articles, {i['passages']} passages, medians of {i['repeats']} alternating runs; "
+          f"embeddings in {r['embed_dtype']}; {r['machine']})")
 
 
 if __name__ == "__main__":

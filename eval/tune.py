@@ -19,29 +19,12 @@ from assistant.retrieval import HybridRetriever
 from eval.metrics import has_answer
 from eval.sets import load_realtimeqa
 from index.embeddings import SentenceTransformerEmbedder
-from index.store import GET_PAGE, Store, day_number, number_day
+from index.store import Store, day_number, number_day
 
 
 def floats(text: str) -> list[float]:
     """'0.5,1' → [0.5, 1.0]."""
     return [float(x) for x in text.split(",") if x.strip()]
-
-
-def load_vectors(store: Store, ids: list[str]) -> np.ndarray:
-    """The store's vectors in the order of `ids`."""
-    pos = {cid: i for i, cid in enumerate(ids)}
-    out = None
-    offset = 0
-    while True:
-        got = store.collection.get(include=["embeddings"], limit=GET_PAGE, offset=offset)
-        for cid, vec in zip(got["ids"], got["embeddings"]):
-            if out is None:
-                out = np.zeros((len(ids), len(vec)), dtype=np.float32)
-            if cid in pos:
-                out[pos[cid]] = vec
-        if len(got["ids"]) < GET_PAGE:
-            return out if out is not None else np.zeros((0, 0), dtype=np.float32)
-        offset += GET_PAGE
 
 
 def main(argv: list[str] | None = None) -> list[dict]:
@@ -59,11 +42,12 @@ def main(argv: list[str] | None = None) -> list[dict]:
 
     settings = Settings.from_env()
     chroma = args.chroma or str(Path(settings.cache_dir) / "bench" / "realtimeqa" / "chroma")
-    embedder = SentenceTransformerEmbedder(settings.embeddings, settings.embed_device, settings.embed_batch)
+    embedder = SentenceTransformerEmbedder(settings.embeddings, settings.embed_device, settings.embed_batch,
+                                           settings.threads or None, settings.embed_dtype)
     store = Store(chroma, args.collection, embedder.name, lexical_dir=Path(chroma) / "newsqa-lexical")
     t = time.perf_counter()
-    lex = store.lexical()
-    vectors = load_vectors(store, lex.ids)
+    lex = store.snapshot()
+    vectors = lex.vectors
     docs = {cid: doc for cid, doc, _ in store.iter_all()}
     items = [i for i in load_realtimeqa(args.data) if i.answerable]
     print(f"{len(items)} questions, {len(lex.ids)} passages loaded in {time.perf_counter() - t:.0f} s")
@@ -76,7 +60,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
         scores = vectors @ q
         scores[days > day_number(item.as_of)] = -np.inf
         dense = [lex.ids[i] for i in np.argsort(-scores)[:pool]]
-        bm25 = [cid for cid, _ in lex.search(item.question, pool, until=day_number(item.as_of))]
+        bm25 = [cid for cid, _ in lex.lexical(item.question, pool, lex.mask(until=day_number(item.as_of)))]
         ranked.append((item, dense, bm25))
     published = {cid: number_day(int(d)) for cid, d in zip(lex.ids, days)}
     article = dict(zip(lex.ids, lex.articles))

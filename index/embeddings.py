@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Protocol
 
 from index.errors import ConfigError
 
 DEFAULT_MODEL = "default"
 DEFAULT_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+DTYPES = ("auto", "float32", "bfloat16", "float16")
 
 
 class Embedder(Protocol):
@@ -34,12 +36,33 @@ def resolve_model(name: str) -> tuple[str, str]:
     return name, name
 
 
+def cpu_has_bf16() -> bool:
+    """True when this CPU computes bfloat16 natively (AVX512-BF16 or AMX), where it halves embedding time."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return False
+    return any(f in flags for f in (" avx512_bf16", " amx_bf16"))
+
+
+def resolve_dtype(dtype: str, device: str) -> str:
+    """The torch dtype name to run the model in: 'auto' is float16 on GPUs, bfloat16 on CPUs that have it."""
+    if dtype not in DTYPES:
+        raise ConfigError(f"NEWSQA_EMBED_DTYPE={dtype!r} is not one of {', '.join(DTYPES)}")
+    if dtype != "auto":
+        return dtype
+    if device.startswith("cuda"):
+        return "float16"
+    return "bfloat16" if device == "cpu" and cpu_has_bf16() else "float32"
+
+
 class SentenceTransformerEmbedder:
     """A sentence-transformers model, batched, longest texts first to waste no padding."""
 
     def __init__(self, model: str = DEFAULT_MODEL, device: str = "cpu", batch_size: int = 32,
-                 threads: int | None = None):
+                 threads: int | None = None, dtype: str = "auto"):
         path, self.name = resolve_model(model)
+        self.dtype = resolve_dtype(dtype, device)
         import torch
         from sentence_transformers import SentenceTransformer
 
@@ -56,6 +79,8 @@ class SentenceTransformerEmbedder:
         except Exception as e:  # the library raises many types for a missing or broken model
             raise ConfigError(f"cannot load embedding model {model!r} ({type(e).__name__}: {e}); "
                               "set NEWSQA_EMBEDDINGS to a sentence-transformers name or folder") from None
+        if self.dtype != "float32":  # vectors come back as float32 either way
+            self.model.to(getattr(torch, self.dtype))
         get_dim = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
         self.dim = int(get_dim())
         self.batch_size = batch_size

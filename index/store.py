@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -10,11 +12,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from index.errors import ConfigError, StoreError
-from index.lexical import LexicalIndex
+from index.snapshot import Snapshot
 from index.types import Article, Chunk
 
 SCHEMA = 1
 GET_PAGE = 2000
+DENSE_MODES = ("exact", "chroma")
 
 
 @dataclass(frozen=True)
@@ -94,13 +97,19 @@ class Store:
     """A Chroma collection of chunks that records its embedding model, plus a BM25 index kept in step."""
 
     def __init__(self, location: str, collection: str, embedding_name: str,
-                 lexical_dir: Path | None = None, client=None):
+                 lexical_dir: Path | None = None, client=None, dense: str = "exact", refresh_s: float = 1.0):
+        if dense not in DENSE_MODES:
+            raise ConfigError(f"NEWSQA_DENSE_SEARCH={dense!r} is not one of {', '.join(DENSE_MODES)}")
         self.location = location
         self.name = collection
         self.embedding_name = embedding_name
         self.client = client or make_client(location)
         self.lexical_dir = lexical_dir
-        self._lexical: LexicalIndex | None = None
+        self.dense = dense  # exact: the vectors in memory, searched exactly; chroma: Chroma's HNSW index
+        self.refresh_s = refresh_s  # how stale another writer's changes may be seen, at most
+        self._snapshot: Snapshot | None = None
+        self._checked = 0.0
+        self._lock = threading.Lock()
         self._vectorstore = None
         self.collection = self.client.get_or_create_collection(
             collection, embedding_function=None, configuration={"hnsw": {"space": "cosine"}},
@@ -118,6 +127,7 @@ class Store:
         meta = dict(self.client.get_collection(self.name, embedding_function=None).metadata or {})
         meta["newsqa_generation"] = uuid.uuid4().hex
         self.collection.modify(metadata=meta)
+        self._checked = 0.0  # our own writes are seen at once
 
     def upsert(self, chunks: Sequence[Chunk], embeddings: Sequence[Sequence[float]], metadatas: Sequence[dict]) -> None:
         """Write chunks with their vectors; same ids overwrite."""
@@ -159,7 +169,10 @@ class Store:
         while True:
             got = self.collection.get(include=list(include), limit=GET_PAGE, offset=offset)
             docs = got.get("documents") or [""] * len(got["ids"])
-            yield from zip(got["ids"], docs, got["metadatas"])
+            if "embeddings" in include:
+                yield from zip(got["ids"], docs, got["metadatas"], got["embeddings"])
+            else:
+                yield from zip(got["ids"], docs, got["metadatas"])
             if len(got["ids"]) < GET_PAGE:
                 return
             offset += GET_PAGE
@@ -171,53 +184,86 @@ class Store:
         return Chroma(client=self.client, collection_name=self.name, embedding_function=embeddings,
                       create_collection_if_not_exists=False)
 
-    def dense_search(self, vector: Sequence[float], k: int, filters: Filters | None = None) -> list[tuple[Chunk, float]]:
-        """(chunk, cosine similarity) of the k nearest chunks passing the filters."""
-        if k <= 0 or self.count() == 0:
+    def dense_hits(self, vector: Sequence[float], k: int, filters: Filters | None = None) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the k nearest chunks passing the filters."""
+        if k <= 0:
+            return []
+        if self.dense == "exact":
+            snap = self.snapshot()
+            return snap.dense(vector, k, self._mask(snap, filters))
+        if self.count() == 0:
             return []
         if self._vectorstore is None:
             self._vectorstore = self.vectorstore()
         hits = self._vectorstore.similarity_search_by_vector_with_relevance_scores(
             list(vector), k=k, filter=(filters or Filters()).where())
-        return [(chunk_from(doc.id, doc.page_content, doc.metadata), 1.0 - float(dist)) for doc, dist in hits]
+        return [(doc.id, 1.0 - float(dist)) for doc, dist in hits]
 
-    def lexical(self) -> LexicalIndex:
-        """The BM25 index, rebuilt from Chroma when another writer (or a crash) left it stale."""
-        meta = self.client.get_collection(self.name, embedding_function=None).metadata or {}
-        generation = f"{meta.get('newsqa_generation', '')}/{self.count()}"
-        if self._lexical is not None and self._lexical.generation == generation:
-            return self._lexical
+    def lexical_hits(self, query: str, k: int, filters: Filters | None = None) -> list[tuple[str, float]]:
+        """(chunk id, BM25 score) of the best k chunks passing the filters."""
+        snap = self.snapshot()
+        return snap.lexical(query, k, self._mask(snap, filters))
+
+    def dense_search(self, vector: Sequence[float], k: int, filters: Filters | None = None) -> list[tuple[Chunk, float]]:
+        """(chunk, cosine similarity) of the k nearest chunks passing the filters."""
+        return self._with_chunks(self.dense_hits(vector, k, filters))
+
+    def lexical_search(self, query: str, k: int, filters: Filters | None = None) -> list[tuple[Chunk, float]]:
+        """(chunk, BM25 score) of the best k chunks passing the filters."""
+        return self._with_chunks(self.lexical_hits(query, k, filters))
+
+    def _with_chunks(self, hits: list[tuple[str, float]]) -> list[tuple[Chunk, float]]:
+        chunks = self.get_chunks([i for i, _ in hits])
+        return [(chunks[i], s) for i, s in hits if i in chunks]
+
+    @staticmethod
+    def _mask(snap: Snapshot, filters: Filters | None):
+        f = filters or Filters()
+        return snap.mask(day_number(f.since) if f.since else None, day_number(f.until) if f.until else None,
+                         {s.lower() for s in f.sources} or None)
+
+    def snapshot(self) -> Snapshot:
+        """BM25, vectors and per-chunk fields in memory; rebuilt when another writer (or a crash) left
+        them stale. Staleness is checked at most every `refresh_s` seconds, and at once after our writes."""
+        with self._lock:
+            if self._snapshot is not None and time.monotonic() - self._checked < self.refresh_s:
+                return self._snapshot
+            meta = self.client.get_collection(self.name, embedding_function=None).metadata or {}
+            generation = f"{meta.get('newsqa_generation', '')}/{self.count()}"
+            self._checked = time.monotonic()
+            if self._snapshot is None or self._snapshot.generation != generation:
+                self._snapshot = self._load_snapshot(generation)
+            return self._snapshot
+
+    def _load_snapshot(self, generation: str) -> Snapshot:
         folder = self.lexical_dir / self.name if self.lexical_dir else None
-        loaded = LexicalIndex.load(folder) if folder else None
+        exact = self.dense == "exact"
+        loaded = Snapshot.load(folder, vectors=exact) if folder else None
         if loaded is not None and loaded.generation == generation:
-            self._lexical = loaded
             return loaded
-        ids, texts, days, sources, articles, outlets = [], [], [], [], [], []
-        for i, doc, m in self.iter_all():
+        ids, texts, days, sources, articles, outlets, vectors = [], [], [], [], [], [], []
+        include = ("documents", "metadatas", "embeddings") if exact else ("documents", "metadatas")
+        for i, doc, m, *vec in self.iter_all(include):
             ids.append(i)
             texts.append(doc)
             days.append(int(m.get("published_day", 0)))
             sources.append(m.get("source_key", ""))
             articles.append(m.get("article_id", i))
             outlets.append(m.get("source") or "")
-        self._lexical = LexicalIndex.build(generation, ids, texts, days, sources, articles, outlets)
+            if vec:
+                vectors.append(vec[0])
+        import numpy as np
+
+        matrix = np.asarray(vectors, dtype=np.float32).reshape(len(ids), -1) if exact and ids else None
+        snap = Snapshot.build(generation, ids, texts, days, sources, articles, outlets, matrix)
         if folder:
             try:
-                self._lexical.save(folder)
+                snap.save(folder)
             except OSError:
                 pass  # another process saved at the same moment; ours stays valid in memory
-        return self._lexical
-
-    def lexical_search(self, query: str, k: int, filters: Filters | None = None) -> list[tuple[Chunk, float]]:
-        """(chunk, BM25 score) of the best k chunks passing the filters."""
-        f = filters or Filters()
-        hits = self.lexical().search(query, k, since=day_number(f.since) if f.since else None,
-                                     until=day_number(f.until) if f.until else None,
-                                     sources={s.lower() for s in f.sources} or None)
-        chunks = self.get_chunks([i for i, _ in hits])
-        return [(chunks[i], s) for i, s in hits if i in chunks]
+        return snap
 
     def stats(self) -> dict:
         """Articles, chunks, outlets and date range of the collection (kept with the BM25 index)."""
         return {"collection": self.name, "location": self.location, "embedding_model": self.embedding_name,
-                **self.lexical().stats(), "chunks": self.count()}
+                **self.snapshot().stats(), "chunks": self.count()}

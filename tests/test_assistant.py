@@ -35,13 +35,15 @@ def test_nothing_retrieved_declines_without_calling_the_model(tmp_path, make_ass
     assert ans.abstained and backend.prompts == [] and ans.passages == ()
 
 
-def test_question_period_becomes_a_date_filter(tmp_path, make_assistant):
+def test_question_period_ranks_its_passages_first(tmp_path, make_assistant):
     a = make_assistant()
     a.ingest([write_jsonl(tmp_path / "a.jsonl", ROWS)])
     ps = a.retrieve("What happened in April 2017?", k=4)
-    assert {p.chunk.title for p in ps} == {"Election"}
+    assert ps[0].chunk.title == "Election"
     ans = a.ask("What happened this week?", as_of=date(2017, 4, 25))
-    assert ans.filters.since == date(2017, 4, 24) and ans.abstained  # nothing published that week
+    assert (ans.period.since, ans.period.until) == (date(2017, 4, 24), date(2017, 4, 25))
+    assert ans.filters.until == date(2017, 4, 25) and ans.filters.since is None  # as of caps; the week ranks
+    assert ans.to_dict()["period"] == {"since": "2017-04-24", "until": "2017-04-25", "phrase": "this week"}
 
 
 def test_stream_yields_passages_tokens_then_answer(tmp_path, make_assistant):

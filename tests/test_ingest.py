@@ -65,15 +65,47 @@ def test_nothing_new_loads_no_embedder(tmp_path, store, embedder):
     assert Ingestor(store, boom).ingest_paths([f]).unchanged == 2
 
 
-def test_lexical_index_follows_another_writer(tmp_path, settings, embedder):
+def test_snapshot_follows_another_writer(tmp_path, settings, embedder):
     a = Store(settings.chroma, "news", embedder.name, lexical_dir=settings.lexical_dir)
-    b = Store(settings.chroma, "news", embedder.name, lexical_dir=settings.lexical_dir)
+    b = Store(settings.chroma, "news", embedder.name, lexical_dir=settings.lexical_dir, refresh_s=0)
     Ingestor(a, embedder).ingest_paths([write_jsonl(tmp_path / "a.jsonl", ROWS[:1])])
     assert b.lexical_search("France polls", 5) == []
     Ingestor(a, embedder).ingest_paths([write_jsonl(tmp_path / "b.jsonl", ROWS[1:])])
     assert [c.title for c, _ in b.lexical_search("France polls voters", 5)][0] == "Election"
     fresh = Store(settings.chroma, "news", embedder.name, lexical_dir=settings.lexical_dir)
-    assert len(fresh.lexical().ids) == a.count()
+    assert len(fresh.snapshot().ids) == a.count() and fresh.snapshot().vectors.shape == (a.count(), embedder.dim)
+
+
+def test_snapshot_is_rechecked_only_after_refresh_s(tmp_path, settings, embedder):
+    import time
+
+    a = Store(settings.chroma, "news", embedder.name, lexical_dir=settings.lexical_dir)
+    b = Store(settings.chroma, "news", embedder.name, lexical_dir=settings.lexical_dir, refresh_s=0.3)
+    Ingestor(a, embedder).ingest_paths([write_jsonl(tmp_path / "a.jsonl", ROWS[:1])])
+    assert b.lexical_hits("France polls voters", 5) == []
+    Ingestor(a, embedder).ingest_paths([write_jsonl(tmp_path / "b.jsonl", ROWS[1:])])
+    assert b.lexical_hits("France polls voters", 5) == []  # within refresh_s: the snapshot it has
+    time.sleep(0.35)
+    assert [cid for cid, _ in b.lexical_hits("France polls voters", 5)]  # then the other writer's chunks
+
+
+def test_exact_dense_search_matches_chroma_hnsw(tmp_path, settings, embedder):
+    import random
+
+    words = "harbour bridge vote tariff storm market court rain strike ferry budget mayor".split()
+    rng = random.Random(7)
+    rows = [{"title": f"Story {i}", "text": " ".join(rng.choices(words, k=3 + i % 9)), "url": f"https://n.org/{i}",
+             "published": f"2024-01-{1 + i % 28:02d}"} for i in range(40)]
+    exact = Store(settings.chroma, "news", embedder.name, lexical_dir=settings.lexical_dir)
+    Ingestor(exact, embedder).ingest_paths([write_jsonl(tmp_path / "r.jsonl", rows)])
+    hnsw = Store(settings.chroma, "news", embedder.name, lexical_dir=settings.lexical_dir, dense="chroma")
+    q = embedder.embed_query("storm over the harbour bridge")
+    january = Filters(since=date(2024, 1, 10), until=date(2024, 1, 20))
+    for f in (None, january):
+        mine, theirs = exact.dense_hits(q, 5, f), hnsw.dense_hits(q, 5, f)
+        assert [i for i, _ in mine] == [i for i, _ in theirs]
+        assert all(abs(s - t) < 1e-5 for (_, s), (_, t) in zip(mine, theirs))
+    assert all(date(2024, 1, 10) <= c.published <= date(2024, 1, 20) for c, _ in exact.dense_search(q, 10, january))
 
 
 def test_filters_by_date_and_source_in_both_retrievers(tmp_path, store, embedder):
@@ -118,20 +150,22 @@ def test_ingest_interrupted_midway_leaves_whole_articles_and_resumes(tmp_path, s
     n_first = store.count()
     r = Ingestor(store, embedder).ingest_paths([f])
     assert (r.added, r.unchanged) == (1, 1) and store.count() > n_first
-    assert len(store.lexical().ids) == store.count()
+    assert len(store.snapshot().ids) == store.count()
 
 
-def test_lexical_index_saved_by_an_older_version_is_rebuilt(tmp_path, store, embedder):
+def test_snapshot_saved_by_an_older_version_is_rebuilt(tmp_path, store, embedder):
     import json
 
     Ingestor(store, embedder).ingest_paths([write_jsonl(tmp_path / "a.jsonl", ROWS)])
-    store.lexical()
+    store.snapshot()
     meta_file = store.lexical_dir / store.name / "meta.json"
     meta = json.loads(meta_file.read_text())
     del meta["articles"], meta["outlets"]
     meta_file.write_text(json.dumps(meta))
-    store._lexical = None
+    (meta_file.parent / "vectors.npy").unlink()  # older versions kept no vectors
+    store._snapshot = None
     assert store.stats()["articles"] == 2 and "articles" in json.loads(meta_file.read_text())
+    assert store.snapshot().vectors.shape[0] == store.count() and (meta_file.parent / "vectors.npy").exists()
 
 
 def test_day_numbers_round_trip():
