@@ -16,6 +16,7 @@ import numpy as np
 
 from assistant.config import Settings
 from assistant.retrieval import HybridRetriever
+from assistant.timeparse import find_period
 from eval.metrics import has_answer
 from eval.sets import load_realtimeqa
 from index.embeddings import SentenceTransformerEmbedder
@@ -38,6 +39,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     ap.add_argument("--recency-weight", default="0,0.5,1")
     ap.add_argument("--recency-days", default="14,30")
     ap.add_argument("--per-article", default="1,2,3")
+    ap.add_argument("--period-weight", default="1", help="weight of the period a question names (0: none)")
     args = ap.parse_args(argv)
 
     settings = Settings.from_env()
@@ -66,13 +68,17 @@ def main(argv: list[str] | None = None) -> list[dict]:
     article = dict(zip(lex.ids, lex.articles))
     hit: dict[tuple[str, str], bool] = {}
 
-    def score(n: int, wd: float, rw: float, tau: float, per: int, sides: str = "db") -> dict:
+    periods = {item.id: find_period(item.question, item.as_of) for item, _, _ in ranked}
+
+    def score(n: int, wd: float, rw: float, tau: float, per: int, pw: float = 0.0, sides: str = "db") -> dict:
         ranks = []
         for item, dense, bm25 in ranked:
             fusion = HybridRetriever(store, embedder, per_article=per, recency_weight=rw, recency_days=tau,
-                                     dense_weight=wd)
+                                     dense_weight=wd, period_weight=pw)
+            p = periods[item.id]
             top = [cid for cid, _, _ in fusion.fuse(dense[:n] if "d" in sides else [], bm25[:n] if "b" in sides else [],
-                                                   published.__getitem__, article.__getitem__, 20, item.as_of)]
+                                                   published.__getitem__, article.__getitem__, 20, item.as_of,
+                                                   (p.since, p.until) if p else None)]
             rank = None
             for r, c in enumerate(top, start=1):
                 if (item.id, c) not in hit:
@@ -87,18 +93,18 @@ def main(argv: list[str] | None = None) -> list[dict]:
 
     results = []
     for sides, name in (("b", "BM25 only"), ("d", "dense only")):
-        results.append({"setting": name, **score(40, 1.0, 0.0, 30, 2, sides)})
-    for n, wd, rw, tau, per in itertools.product(floats(args.candidates), floats(args.dense_weight),
-                                                 floats(args.recency_weight), floats(args.recency_days),
-                                                 floats(args.per_article)):
+        results.append({"setting": name, **score(40, 1.0, 0.0, 30, 2, 0.0, sides)})
+    for n, wd, rw, tau, per, pw in itertools.product(floats(args.candidates), floats(args.dense_weight),
+                                                     floats(args.recency_weight), floats(args.recency_days),
+                                                     floats(args.per_article), floats(args.period_weight)):
         if rw == 0 and tau != floats(args.recency_days)[0]:
             continue  # the fade does not matter without a prior
         results.append({"setting": f"candidates={int(n)} dense_weight={wd} recency_weight={rw} "
-                                   f"recency_days={tau:g} per_article={int(per)}",
-                        **score(int(n), wd, rw, tau, int(per))})
-    print(f"{'setting':78} R@1   R@4   R@10  R@20  MRR@10")
+                                   f"recency_days={tau:g} per_article={int(per)} period_weight={pw:g}",
+                        **score(int(n), wd, rw, tau, int(per), pw)})
+    print(f"{'setting':95} R@1   R@4   R@10  R@20  MRR@10")
     for r in sorted(results, key=lambda r: -r["MRR@10"]):
-        print(f"{r['setting']:78} " + " ".join(f"{r[k]:.3f}" for k in ("R@1", "R@4", "R@10", "R@20", "MRR@10")))
+        print(f"{r['setting']:95} " + " ".join(f"{r[k]:.3f}" for k in ("R@1", "R@4", "R@10", "R@20", "MRR@10")))
     return results
 
 
