@@ -65,28 +65,19 @@ def test_nothing_new_loads_no_embedder(tmp_path, store, embedder):
     assert Ingestor(store, boom).ingest_paths([f]).unchanged == 2
 
 
-def test_snapshot_follows_another_writer(tmp_path, settings, embedder):
-    a = Store(settings.chroma, "news", embedder.name, lexical_dir=settings.lexical_dir)
-    b = Store(settings.chroma, "news", embedder.name, lexical_dir=settings.lexical_dir, refresh_s=0)
-    Ingestor(a, embedder).ingest_paths([write_jsonl(tmp_path / "a.jsonl", ROWS[:1])])
-    assert b.lexical_search("France polls", 5) == []
-    Ingestor(a, embedder).ingest_paths([write_jsonl(tmp_path / "b.jsonl", ROWS[1:])])
-    assert [c.title for c, _ in b.lexical_search("France polls voters", 5)][0] == "Election"
-    fresh = Store(settings.chroma, "news", embedder.name, lexical_dir=settings.lexical_dir)
-    assert len(fresh.snapshot().ids) == a.count() and fresh.snapshot().vectors.shape == (a.count(), embedder.dim)
-
-
-def test_snapshot_is_rechecked_only_after_refresh_s(tmp_path, settings, embedder):
+def test_snapshot_follows_another_writer_after_refresh_s(tmp_path, settings, embedder):
     import time
 
     a = Store(settings.chroma, "news", embedder.name, lexical_dir=settings.lexical_dir)
     b = Store(settings.chroma, "news", embedder.name, lexical_dir=settings.lexical_dir, refresh_s=0.3)
     Ingestor(a, embedder).ingest_paths([write_jsonl(tmp_path / "a.jsonl", ROWS[:1])])
-    assert b.lexical_hits("France polls voters", 5) == []
+    assert b.lexical_search("France polls voters", 5) == []
     Ingestor(a, embedder).ingest_paths([write_jsonl(tmp_path / "b.jsonl", ROWS[1:])])
-    assert b.lexical_hits("France polls voters", 5) == []  # within refresh_s: the snapshot it has
+    assert b.lexical_search("France polls voters", 5) == []  # within refresh_s: the snapshot it has
     time.sleep(0.35)
-    assert [cid for cid, _ in b.lexical_hits("France polls voters", 5)]  # then the other writer's chunks
+    assert [c.title for c, _ in b.lexical_search("France polls voters", 5)][0] == "Election"
+    fresh = Store(settings.chroma, "news", embedder.name, lexical_dir=settings.lexical_dir)
+    assert len(fresh.snapshot().ids) == a.count() and fresh.snapshot().vectors.shape == (a.count(), embedder.dim)
 
 
 def test_exact_dense_search_matches_chroma_hnsw(tmp_path, settings, embedder):
