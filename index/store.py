@@ -94,7 +94,8 @@ def make_client(location: str):
 
 
 class Store:
-    """A Chroma collection of chunks that records its embedding model, plus a BM25 index kept in step."""
+    """A Chroma collection of chunks that records its embedding model, plus a snapshot (BM25, vectors) kept
+    in step with it."""
 
     def __init__(self, location: str, collection: str, embedding_name: str,
                  lexical_dir: Path | None = None, client=None, dense: str = "exact", refresh_s: float = 1.0):
