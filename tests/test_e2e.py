@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from datetime import date
 
 import pytest
@@ -121,8 +122,11 @@ def test_chroma_server_backend(tmp_path, real_embedder, chroma_server):
     assert a.ingest([write_jsonl(tmp_path / "a.jsonl", rows)]).unchanged == 3
     more = [{"title": "Story 9", "text": "Glaciers are melting in Greenland.", "url": "https://ex.org/9"}]
     a.ingest([write_jsonl(tmp_path / "b.jsonl", more)])
-    hits = other_process_view.retrieve("Greenland glaciers", k=1, mode="bm25")
-    assert hits[0].chunk.title == "Story 9"  # the other view's BM25 index caught up with the server
+    deadline = time.monotonic() + 3  # another process's snapshot catches up within refresh_s (1 s)
+    while not (hits := other_process_view.retrieve("Greenland glaciers", k=1, mode="bm25")) and \
+            time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert hits[0].chunk.title == "Story 9"  # the other view's snapshot caught up with the server
 
 
 @pytest.fixture
