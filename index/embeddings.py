@@ -91,9 +91,7 @@ class SentenceTransformerEmbedder:
         out: list[list[float] | None] = [None] * len(texts)
         for start in range(0, len(order), self.batch_size):
             idx = order[start:start + self.batch_size]
-            vecs = self.model.encode([texts[i] for i in idx], batch_size=self.batch_size,
-                                     normalize_embeddings=True, convert_to_numpy=True,
-                                     show_progress_bar=False)
+            vecs = self._encode([texts[i] for i in idx])
             for i, v in zip(idx, vecs):
                 out[i] = v.tolist()
             if progress:
@@ -102,8 +100,15 @@ class SentenceTransformerEmbedder:
 
     def embed_query(self, text: str) -> list[float]:
         """The vector of one query."""
-        return self.model.encode([text], normalize_embeddings=True, convert_to_numpy=True,
-                                 show_progress_bar=False)[0].tolist()
+        return self._encode([text])[0].tolist()
+
+    def _encode(self, texts: list[str]):
+        """Unit vectors as float32, normalized in float32 whatever precision the model ran in."""
+        import numpy as np
+
+        vecs = np.asarray(self.model.encode(texts, batch_size=self.batch_size, convert_to_numpy=True,
+                                            show_progress_bar=False), dtype=np.float32)
+        return vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
 
 
 def as_langchain(embedder: Embedder):

@@ -19,6 +19,26 @@ def test_bad_values_name_the_variable():
         Settings.from_env({"NEWSQA_K": "0"})
 
 
+def test_choices_are_checked_by_name():
+    with pytest.raises(ConfigError, match="NEWSQA_EMBED_DTYPE='half' is not one of auto, float32"):
+        Settings.from_env({"NEWSQA_EMBED_DTYPE": "half"})
+    with pytest.raises(ConfigError, match="NEWSQA_DENSE_SEARCH='hnsw' is not one of exact, chroma"):
+        Settings.from_env({"NEWSQA_DENSE_SEARCH": "hnsw"})
+    with pytest.raises(ConfigError, match="NEWSQA_PERIOD_WEIGHT"):
+        Settings.from_env({"NEWSQA_PERIOD_WEIGHT": "-1"})
+
+
+def test_embedding_dtype_auto_follows_the_device(monkeypatch):
+    import index.embeddings as emb
+
+    assert emb.resolve_dtype("auto", "cuda") == emb.resolve_dtype("auto", "cuda:1") == "float16"
+    assert emb.resolve_dtype("auto", "mps") == "float32" and emb.resolve_dtype("bfloat16", "cpu") == "bfloat16"
+    monkeypatch.setattr(emb, "cpu_has_bf16", lambda: True)
+    assert emb.resolve_dtype("auto", "cpu") == "bfloat16"
+    monkeypatch.setattr(emb, "cpu_has_bf16", lambda: False)
+    assert emb.resolve_dtype("auto", "cpu") == "float32"
+
+
 def test_binding_beyond_loopback_needs_an_api_key():
     with pytest.raises(ConfigError, match="NEWSQA_API_KEY"):
         Settings.from_env({"NEWSQA_HOST": "0.0.0.0"})
