@@ -45,7 +45,7 @@ class Settings:
     dense_weight: float = 0.5  # the dense ranking's weight in the fusion (BM25's is 1)
     recency_weight: float = 1.0  # fresher passages score up to (1 + this)× more; 0 turns it off
     recency_days: float = 14.0  # how fast that preference fades with a passage's age, in days
-    period_weight: float = 1.0  # passages from the period a question names ("in March 2017") score (1 + this)×
+    period_weight: float = 0.25  # passages from the period a question names ("in March 2017") score (1 + this)×
     min_similarity: float = 0.3  # below this best dense similarity, nothing relevant was found
     chunk_size: int = 800
     chunk_overlap: int = 120

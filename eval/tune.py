@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     ap.add_argument("--recency-weight", default="0,0.5,1")
     ap.add_argument("--recency-days", default="14,30")
     ap.add_argument("--per-article", default="1,2,3")
-    ap.add_argument("--period-weight", default="1", help="weight of the period a question names (0: none)")
+    ap.add_argument("--period-weight", default="0.25", help="weight of the period a question names (0: none)")
     args = ap.parse_args(argv)
 
     settings = Settings.from_env()

@@ -44,3 +44,29 @@ def test_save_and_load_round_trip(tmp_path):
     assert Snapshot.load(tmp_path / "snap", vectors=False).vectors is None
     (tmp_path / "snap" / "vectors.npy").unlink()
     assert Snapshot.load(tmp_path / "snap") is None  # asked for vectors it does not have: rebuild
+
+
+def test_bfloat16_first_pass_finds_the_exact_top_k(monkeypatch):
+    import index.embeddings
+    import index.snapshot
+
+    rng = np.random.default_rng(3)
+    vectors = unit(rng.standard_normal((2000, 32)))
+    n = len(vectors)
+    days = [20240101 + i % 28 for i in range(n)]
+    args = ("g", [f"a{i}:0" for i in range(n)], ["text"] * n, days, ["wire"] * n)
+    monkeypatch.setattr(index.snapshot, "COARSE_POOL", 100)
+    monkeypatch.setattr(index.embeddings, "cpu_has_bf16", lambda: True)
+    coarse = Snapshot.build(*args, vectors=vectors)
+    assert coarse._torch_matrices()[1] is not None  # made on first use
+    monkeypatch.setattr(index.embeddings, "cpu_has_bf16", lambda: False)
+    exact = Snapshot.build(*args, vectors=vectors)
+    assert exact._torch_matrices()[1] is None
+    q = vectors[7] * 0.6 + vectors[9] * 0.4
+    mask = exact.mask(until=20240120)
+    for m in (None, mask):
+        a, b = coarse.dense(q, 10, m), exact.dense(q, 10, m)
+        assert [i for i, _ in a] == [i for i, _ in b]
+        assert np.allclose([s for _, s in a], [s for _, s in b], atol=1e-6)  # rescored in float32
+        brute = np.where(m if m is not None else True, vectors @ q, -np.inf)
+        assert [i for i, _ in b] == [f"a{i}:0" for i in np.argsort(-brute)[:10]]
