@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,6 +63,7 @@ class Ingestor:
         self._embedder = embedder
         self.splitter = make_splitter(chunk_size, chunk_overlap)
         self.progress = progress
+        self._writing: Future | None = None  # the previous batch's write, overlapping the next embedding
 
     @property
     def embedder(self) -> Embedder:
@@ -83,6 +85,7 @@ class Ingestor:
         batch: list[Article] = []
         pending: list[tuple[Chunk, dict]] = []
         self.store.bump_generation()
+        writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chroma-write")
         try:
             for rec in records:
                 if isinstance(rec, Rejection):
@@ -98,12 +101,16 @@ class Ingestor:
                     pending += self._plan(batch, report)
                     batch = []
                     if len(pending) >= EMBED_BATCH:
-                        self._write(pending, report)
+                        self._write(pending, report, writer)
                         pending = []
             pending += self._plan(batch, report)
-            self._write(pending, report)
+            self._write(pending, report, writer)
         finally:
-            self.store.bump_generation()
+            try:
+                self._wait_for_write()
+            finally:
+                writer.shutdown()
+                self.store.bump_generation()
         report.seconds = time.perf_counter() - start
         return report
 
@@ -137,7 +144,8 @@ class Ingestor:
             out += [(c, chunk_metadata(c, a, len(chunks))) for c in chunks]
         return out
 
-    def _write(self, pending: list[tuple[Chunk, dict]], report: IngestReport) -> None:
+    def _write(self, pending: list[tuple[Chunk, dict]], report: IngestReport, writer: ThreadPoolExecutor) -> None:
+        """Embed a batch, then write it on the writer thread while the caller goes on to the next."""
         if not pending:
             return
         chunks = [c for c, _ in pending]
@@ -145,5 +153,12 @@ class Ingestor:
         vectors = self.embedder.embed_documents([c.embed_text for c in chunks],
                                                 progress=self.progress)
         report.embed_seconds += time.perf_counter() - t
-        self.store.upsert(chunks, vectors, [m for _, m in pending])
+        self._wait_for_write()  # one write at a time, in order
+        self._writing = writer.submit(self.store.upsert, chunks, vectors, [m for _, m in pending])
         report.chunks_written += len(chunks)
+
+    def _wait_for_write(self) -> None:
+        """Wait for the write in flight; its error, if any, is raised here."""
+        writing, self._writing = self._writing, None
+        if writing is not None:
+            writing.result()
