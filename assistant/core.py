@@ -173,11 +173,13 @@ class Assistant:
             return None
         return find_period(question, as_of or self.settings.as_of or date.today())
 
-    def freshness_day(self, given: Filters | None, as_of: date | None) -> date | None:
-        """The day recency is measured from; None when the reader chose dates (all of them count)."""
+    def freshness_day(self, given: Filters | None, as_of: date | None, period: Period | None = None) -> date | None:
+        """The day recency is measured from: as of, or the end of the period the question names when that
+        ended earlier ("in January 2024" asked in March); None when the reader chose dates."""
         if given and (given.since or given.until):
             return None
-        return as_of or self.settings.as_of or date.today()
+        today = as_of or self.settings.as_of or date.today()
+        return period.until if period and period.until < today else today
 
     def retrieve(self, query: str, k: int | None = None, filters: Filters | None = None,
                  as_of: date | None = None, mode: str = "hybrid") -> list[Passage]:
@@ -189,7 +191,8 @@ class Assistant:
         """Passages for `query`, with the filters, as-of cap and named period that `question` implies."""
         f = self.effective_filters(filters, as_of)
         period = self.question_period(question, filters, as_of) if mode == "hybrid" else None
-        passages = self.retriever(mode).retrieve(query, k or self.settings.k, f, self.freshness_day(filters, as_of),
+        passages = self.retriever(mode).retrieve(query, k or self.settings.k, f,
+                                                 self.freshness_day(filters, as_of, period),
                                                  (period.since, period.until) if period else None)
         return passages, f, period
 

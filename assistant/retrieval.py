@@ -24,10 +24,11 @@ def rrf(rankings: Sequence[Sequence[str]], weights: Sequence[float] | None = Non
 
 
 def recency_boost(published: date | None, today: date | None, weight: float, days: float) -> float:
-    """The factor a passage's fused score is multiplied by: 1 + weight·e^(−age/days), 1 when undated."""
+    """The factor a passage's fused score is multiplied by: 1 + weight·e^(−distance/days), the distance
+    in days between its date and the day asked about (either side); 1 when undated."""
     if today is None or published is None or weight <= 0:
         return 1.0
-    return 1.0 + weight * math.exp(-max((today - published).days, 0) / days)
+    return 1.0 + weight * math.exp(-abs((today - published).days) / days)
 
 
 def period_boost(published: date | None, period: tuple[date, date] | None, weight: float) -> float:
