@@ -18,7 +18,7 @@ SYSTEM = (
     "Reply in this form:\nAnswer: <the short answer> [n]\n"
     "Then at most two short sentences of explanation, each with its [n].\n"
     "When the question comes with lettered choices, reply with the letter of the right choice and the "
-    "passage that supports it, like: B [2].\n"
+    "passage that supports it, in the form: <letter> [n].\n"
     f"If the passages do not contain the answer, reply exactly: {NOT_FOUND}"
 )
 
@@ -28,7 +28,7 @@ USER = "Passages:\n{passages}\n\nToday is {today}.\nQuestion: {question}\nReply 
 
 LETTERS = "ABCDEFGH"
 CHOICE_USER = ("Passages:\n{passages}\n\nToday is {today}.\nQuestion: {question}\nChoices:\n{choices}\n"
-               "Reply with the letter and its passage, like: B [2]")
+               "Reply with the letter of the right choice and its passage: <letter> [n]")
 
 
 def choice_inputs(question: str, choices: list[str], passages: list[Passage], today: date,
