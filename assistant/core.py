@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from assistant.citations import Citation, build_citations, is_abstention, not_found_text
@@ -169,17 +169,19 @@ class Assistant:
 
         It ranks passages from that period first rather than hiding the rest: a year in a question is
         often context ("the first time since 2020"), and a week's news is often reported before it."""
-        if given and (given.since or given.until):
-            return None
-        return find_period(question, as_of or self.settings.as_of or date.today())
+        return None if given and given.dated else find_period(question, self.today(as_of))
 
     def freshness_day(self, given: Filters | None, as_of: date | None, period: Period | None = None) -> date | None:
         """The day recency is measured from: as of, or the end of the period the question names when that
         ended earlier ("in January 2024" asked in March); None when the reader chose dates."""
-        if given and (given.since or given.until):
+        if given and given.dated:
             return None
-        today = as_of or self.settings.as_of or date.today()
+        today = self.today(as_of)
         return period.until if period and period.until < today else today
+
+    def today(self, as_of: date | None) -> date:
+        """The day that counts as today: as of, else the setting, else the real today."""
+        return as_of or self.settings.as_of or date.today()
 
     def retrieve(self, query: str, k: int | None = None, filters: Filters | None = None,
                  as_of: date | None = None, mode: str = "hybrid") -> list[Passage]:
@@ -202,8 +204,7 @@ class Assistant:
         today, and the timing."""
         t0 = time.perf_counter()
         passages, f, period = self._search(query, question, k, filters, as_of)
-        return passages, f, period, as_of or self.settings.as_of or date.today(), \
-            {"retrieve_s": time.perf_counter() - t0}
+        return passages, f, period, self.today(as_of), {"retrieve_s": time.perf_counter() - t0}
 
     def ask(self, question: str, k: int | None = None, filters: Filters | None = None,
             as_of: date | None = None, history: Sequence[tuple[str, str]] = ()) -> Answer:

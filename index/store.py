@@ -28,6 +28,11 @@ class Filters:
     until: date | None = None
     sources: tuple[str, ...] = ()
 
+    @property
+    def dated(self) -> bool:
+        """Whether a date range was chosen."""
+        return bool(self.since or self.until)
+
     def where(self) -> dict | None:
         """The Chroma `where` clause for these filters."""
         clauses: list[dict] = []
