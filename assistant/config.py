@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from index.embeddings import DTYPES
-from index.errors import ConfigError
+from index.errors import ConfigError, check_choice
 
 
 def _default_cache() -> str:
@@ -85,10 +85,8 @@ class Settings:
             raise ConfigError("NEWSQA_RECENCY_WEIGHT and NEWSQA_PERIOD_WEIGHT must be ≥ 0, NEWSQA_RECENCY_DAYS > 0")
         from index.store import DENSE_MODES
 
-        if self.dense_search not in DENSE_MODES:
-            raise ConfigError(f"NEWSQA_DENSE_SEARCH={self.dense_search!r} is not one of {', '.join(DENSE_MODES)}")
-        if self.embed_dtype not in DTYPES:
-            raise ConfigError(f"NEWSQA_EMBED_DTYPE={self.embed_dtype!r} is not one of {', '.join(DTYPES)}")
+        check_choice("NEWSQA_DENSE_SEARCH", self.dense_search, DENSE_MODES)
+        check_choice("NEWSQA_EMBED_DTYPE", self.embed_dtype, DTYPES)
         if self.chunk_overlap >= self.chunk_size:
             raise ConfigError("NEWSQA_CHUNK_OVERLAP must be smaller than NEWSQA_CHUNK_SIZE")
         if not (0 < self.port < 65536):

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from index.errors import ConfigError
+from index.errors import ConfigError, check_choice
 
 DEFAULT_MODEL = "default"
 DEFAULT_NAME = "sentence-transformers/all-MiniLM-L6-v2"
@@ -47,8 +47,7 @@ def cpu_has_bf16() -> bool:
 
 def resolve_dtype(dtype: str, device: str) -> str:
     """The torch dtype name to run the model in: 'auto' is float16 on GPUs, bfloat16 on CPUs that have it."""
-    if dtype not in DTYPES:
-        raise ConfigError(f"NEWSQA_EMBED_DTYPE={dtype!r} is not one of {', '.join(DTYPES)}")
+    check_choice("NEWSQA_EMBED_DTYPE", dtype, DTYPES)
     if dtype != "auto":
         return dtype
     if device.startswith("cuda"):

@@ -15,3 +15,9 @@ class ConfigError(NewsqaError):
 
 class StoreError(NewsqaError):
     """The vector store cannot be reached or holds something unexpected."""
+
+
+def check_choice(variable: str, value: str, allowed: tuple[str, ...]) -> None:
+    """Raise ConfigError unless `value` is one of `allowed`, naming the variable and the choices."""
+    if value not in allowed:
+        raise ConfigError(f"{variable}={value!r} is not one of {', '.join(allowed)}")

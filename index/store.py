@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from index.errors import ConfigError, StoreError
+from index.errors import ConfigError, StoreError, check_choice
 from index.snapshot import Snapshot
 from index.types import Article, Chunk
 
@@ -104,8 +104,7 @@ class Store:
 
     def __init__(self, location: str, collection: str, embedding_name: str,
                  lexical_dir: Path | None = None, client=None, dense: str = "exact", refresh_s: float = 1.0):
-        if dense not in DENSE_MODES:
-            raise ConfigError(f"NEWSQA_DENSE_SEARCH={dense!r} is not one of {', '.join(DENSE_MODES)}")
+        check_choice("NEWSQA_DENSE_SEARCH", dense, DENSE_MODES)
         self.location = location
         self.name = collection
         self.embedding_name = embedding_name
