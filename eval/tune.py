@@ -1,8 +1,9 @@
 """Fusion settings measured on one store: python -m eval.tune --help.
 
-Ranks every answerable question once per side (exact dense search over the store's own vectors, and
-the store's BM25 index, both capped at the question's date), then scores each combination of fusion
-settings with the retriever's own `HybridRetriever.fuse`: answer R@k and MRR@10.
+Ranks every answerable question once per side with the store's own snapshot (exact dense search and
+BM25, both capped at the question's date), then scores each combination of fusion settings with the
+retriever's own `HybridRetriever.fuse` and the assistant's named period and recency day: answer R@k
+and MRR@10.
 """
 
 from __future__ import annotations
@@ -12,11 +13,10 @@ import itertools
 import time
 from pathlib import Path
 
-import numpy as np
 
 from assistant.config import Settings
+from assistant.core import Assistant
 from assistant.retrieval import HybridRetriever
-from assistant.timeparse import find_period
 from eval.metrics import has_answer
 from eval.sets import load_realtimeqa
 from index.embeddings import SentenceTransformerEmbedder
@@ -49,26 +49,24 @@ def main(argv: list[str] | None = None) -> list[dict]:
     store = Store(chroma, args.collection, embedder.name, lexical_dir=Path(chroma) / "newsqa-lexical")
     t = time.perf_counter()
     lex = store.snapshot()
-    vectors = lex.vectors
+    assistant = Assistant(settings, store=store, embedder=embedder)
     docs = {cid: doc for cid, doc, _ in store.iter_all()}
     items = [i for i in load_realtimeqa(args.data) if i.answerable]
     print(f"{len(items)} questions, {len(lex.ids)} passages loaded in {time.perf_counter() - t:.0f} s")
 
-    days = lex.days
     pool = int(max(floats(args.candidates)))
-    ranked = []  # per question: (as-of date, dense ids, bm25 ids), best first, capped at its date
+    ranked = []  # per question: (item, dense ids, bm25 ids), best first, capped at its date
     for item in items:
-        q = np.asarray(embedder.embed_query(item.question), dtype=np.float32)
-        scores = vectors @ q
-        scores[days > day_number(item.as_of)] = -np.inf
-        dense = [lex.ids[i] for i in np.argsort(-scores)[:pool]]
-        bm25 = [cid for cid, _ in lex.lexical(item.question, pool, lex.mask(until=day_number(item.as_of)))]
+        mask = lex.mask(until=day_number(item.as_of))
+        dense = [cid for cid, _ in lex.dense(embedder.embed_query(item.question), pool, mask)]
+        bm25 = [cid for cid, _ in lex.lexical(item.question, pool, mask)]
         ranked.append((item, dense, bm25))
-    published = {cid: number_day(int(d)) for cid, d in zip(lex.ids, days)}
+    published = {cid: number_day(int(d)) for cid, d in zip(lex.ids, lex.days)}  # dicts: the grid's hot loop
     article = dict(zip(lex.ids, lex.articles))
     hit: dict[tuple[str, str], bool] = {}
-
-    periods = {item.id: find_period(item.question, item.as_of) for item, _, _ in ranked}
+    # the period a question names and the day recency counts from, as Assistant.retrieve has them
+    periods = {item.id: assistant.question_period(item.question, None, item.as_of) for item in items}
+    days_asked = {item.id: assistant.freshness_day(None, item.as_of, periods[item.id]) for item in items}
 
     def score(n: int, wd: float, rw: float, tau: float, per: int, pw: float = 0.0, sides: str = "db") -> dict:
         ranks = []
@@ -77,8 +75,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
                                      dense_weight=wd, period_weight=pw)
             p = periods[item.id]
             top = [cid for cid, _, _ in fusion.fuse(dense[:n] if "d" in sides else [], bm25[:n] if "b" in sides else [],
-                                                   published.__getitem__, article.__getitem__, 20, item.as_of,
-                                                   (p.since, p.until) if p else None)]
+                                                   published.__getitem__, article.__getitem__, 20,
+                                                   days_asked[item.id], (p.since, p.until) if p else None)]
             rank = None
             for r, c in enumerate(top, start=1):
                 if (item.id, c) not in hit:
