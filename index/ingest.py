@@ -63,7 +63,6 @@ class Ingestor:
         self._embedder = embedder
         self.splitter = make_splitter(chunk_size, chunk_overlap)
         self.progress = progress
-        self._writing: Future | None = None  # the previous batch's write, overlapping the next embedding
 
     @property
     def embedder(self) -> Embedder:
@@ -86,6 +85,7 @@ class Ingestor:
         pending: list[tuple[Chunk, dict]] = []
         self.store.bump_generation()
         writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chroma-write")
+        writing: Future | None = None  # the previous batch's write, overlapping the next embedding
         try:
             for rec in records:
                 if isinstance(rec, Rejection):
@@ -101,13 +101,14 @@ class Ingestor:
                     pending += self._plan(batch, report)
                     batch = []
                     if len(pending) >= EMBED_BATCH:
-                        self._write(pending, report, writer)
+                        writing = self._write(pending, report, writer, writing)
                         pending = []
             pending += self._plan(batch, report)
-            self._write(pending, report, writer)
+            writing = self._write(pending, report, writer, writing)
         finally:
             try:
-                self._wait_for_write()
+                if writing is not None:
+                    writing.result()  # the last write; its error, if any, is raised here
             finally:
                 writer.shutdown()
                 self.store.bump_generation()
@@ -144,21 +145,18 @@ class Ingestor:
             out += [(c, chunk_metadata(c, a, len(chunks))) for c in chunks]
         return out
 
-    def _write(self, pending: list[tuple[Chunk, dict]], report: IngestReport, writer: ThreadPoolExecutor) -> None:
-        """Embed a batch, then write it on the writer thread while the caller goes on to the next."""
+    def _write(self, pending: list[tuple[Chunk, dict]], report: IngestReport, writer: ThreadPoolExecutor,
+               writing: Future | None) -> Future | None:
+        """Embed a batch, wait for the previous write, then write this one on the writer thread while the
+        caller goes on to the next batch; returns the write in flight."""
         if not pending:
-            return
+            return writing
         chunks = [c for c, _ in pending]
         t = time.perf_counter()
         vectors = self.embedder.embed_documents([c.embed_text for c in chunks],
                                                 progress=self.progress)
         report.embed_seconds += time.perf_counter() - t
-        self._wait_for_write()  # one write at a time, in order
-        self._writing = writer.submit(self.store.upsert, chunks, vectors, [m for _, m in pending])
-        report.chunks_written += len(chunks)
-
-    def _wait_for_write(self) -> None:
-        """Wait for the write in flight; its error, if any, is raised here."""
-        writing, self._writing = self._writing, None
         if writing is not None:
-            writing.result()
+            writing.result()  # one write at a time, in order; its error, if any, is raised here
+        report.chunks_written += len(chunks)
+        return writer.submit(self.store.upsert, chunks, vectors, [m for _, m in pending])
