@@ -199,8 +199,6 @@ def as_langchain(backend: ChatBackend, max_tokens: int, temperature: float):
     from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
     from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
-    convert = to_messages
-
     class BackendChatModel(BaseChatModel):
         """A LangChain chat model over a newsqa ChatBackend."""
 
@@ -210,12 +208,12 @@ def as_langchain(backend: ChatBackend, max_tokens: int, temperature: float):
 
         def _generate(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None,
                       **kwargs: Any) -> ChatResult:
-            text = "".join(backend.stream(convert(messages), max_tokens, temperature))
+            text = "".join(backend.stream(to_messages(messages), max_tokens, temperature))
             return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
 
         def _stream(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None,
                     **kwargs: Any) -> Iterator[ChatGenerationChunk]:
-            for piece in backend.stream(convert(messages), max_tokens, temperature):
+            for piece in backend.stream(to_messages(messages), max_tokens, temperature):
                 chunk = ChatGenerationChunk(message=AIMessageChunk(content=piece))
                 if run_manager:
                     run_manager.on_llm_new_token(piece, chunk=chunk)
