@@ -97,15 +97,21 @@ class OpenAICompatBackend:
         self.model, self.base_url, self.api_key, self.timeout = model, base_url.rstrip("/"), api_key, timeout
         self.name = name or f"openai:{model}"
 
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
+
+    def _unreachable(self, e: Exception) -> LLMError:
+        return LLMError(f"cannot reach the LLM server at {self.base_url} ({type(e).__name__}); "
+                        "check NEWSQA_LLM_BASE_URL")
+
     def stream(self, messages: list[Message], max_tokens: int, temperature: float) -> Iterator[str]:
         """Content deltas of a streamed chat completion (server-sent events)."""
         import httpx
 
-        headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
         body = {"model": self.model, "messages": messages, "max_tokens": max_tokens,
                 "temperature": temperature, "stream": True}
         try:
-            with httpx.stream("POST", f"{self.base_url}/chat/completions", json=body, headers=headers,
+            with httpx.stream("POST", f"{self.base_url}/chat/completions", json=body, headers=self._headers(),
                               timeout=self.timeout) as resp:
                 if resp.status_code >= 400:
                     resp.read()
@@ -121,21 +127,19 @@ class OpenAICompatBackend:
                     if piece:
                         yield piece
         except httpx.HTTPError as e:
-            raise LLMError(f"cannot reach the LLM server at {self.base_url} ({type(e).__name__}); "
-                           "check NEWSQA_LLM_BASE_URL") from None
+            raise self._unreachable(e) from None
 
     def first_token_logprobs(self, messages: list[Message], options: list[str]) -> list[float] | None:
         """From the server's top_logprobs of a one-token reply; None when it gives none."""
         import httpx
 
-        headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
         body = {"model": self.model, "messages": messages, "max_tokens": 1, "temperature": 0.0,
                 "logprobs": True, "top_logprobs": 20}
         try:
-            resp = httpx.post(f"{self.base_url}/chat/completions", json=body, headers=headers, timeout=self.timeout)
+            resp = httpx.post(f"{self.base_url}/chat/completions", json=body, headers=self._headers(),
+                              timeout=self.timeout)
         except httpx.HTTPError as e:
-            raise LLMError(f"cannot reach the LLM server at {self.base_url} ({type(e).__name__}); "
-                           "check NEWSQA_LLM_BASE_URL") from None
+            raise self._unreachable(e) from None
         if resp.status_code >= 400:
             return None  # a server that refuses logprobs still answers by generation
         content = ((resp.json().get("choices") or [{}])[0].get("logprobs") or {}).get("content") or []
