@@ -14,8 +14,8 @@ from pathlib import Path
 from assistant.citations import Citation, build_citations, is_abstention, not_found_text
 from assistant.config import Settings
 from assistant.extractive import best_supported_choice, extract_answer
-from assistant.prompts import (LETTERS, chat_prompt, choice_inputs, choice_prompt, clean_reply, parse_choice,
-                               prompt_inputs)
+from assistant.prompts import (LETTERS, chat_prompt, choice_inputs, choice_prompt, clean_reply, list_choices,
+                               parse_choice, prompt_inputs)
 from assistant.retrieval import HybridRetriever, langchain_retriever
 from assistant.timeparse import Period, find_period
 from index.embeddings import SentenceTransformerEmbedder, resolve_model
@@ -290,11 +290,13 @@ class Assistant:
 
         n = len(choices)
         total = [0.0] * n
+        # The passages are focused on the question and all the choices, so only the list moves.
+        inputs = choice_inputs(question, choices, passages, today, self.settings.llm_passage_chars)
+        prompt = choice_prompt()
         for shift in range(n):
             order = [(j + shift) % n for j in range(n)]
-            inputs = choice_inputs(question, [choices[o] for o in order], passages, today,
-                                   self.settings.llm_passage_chars)
-            logprobs = first_token_logprobs(self.backend, to_messages(choice_prompt().format_messages(**inputs)),
+            inputs["choices"] = list_choices([choices[o] for o in order])
+            logprobs = first_token_logprobs(self.backend, to_messages(prompt.format_messages(**inputs)),
                                             list(LETTERS[:n]))
             if logprobs is None:
                 return None

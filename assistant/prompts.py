@@ -34,9 +34,13 @@ CHOICE_USER = ("Passages:\n{passages}\n\nToday is {today}.\nQuestion: {question}
 def choice_inputs(question: str, choices: list[str], passages: list[Passage], today: date,
                   budget: int = 0) -> dict[str, str]:
     """The variables of the multiple-choice prompt (passages focused on the question and its choices)."""
-    listed = "\n".join(f"{LETTERS[i]}. {c}" for i, c in enumerate(choices))
-    return {"question": question.strip(), "today": today.isoformat(), "choices": listed,
+    return {"question": question.strip(), "today": today.isoformat(), "choices": list_choices(choices),
             "passages": format_passages(passages, [question, *choices], budget)}
+
+
+def list_choices(choices: list[str]) -> str:
+    """'A. first' and so on, a line each."""
+    return "\n".join(f"{LETTERS[i]}. {c}" for i, c in enumerate(choices))
 
 
 def choice_prompt():
