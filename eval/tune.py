@@ -13,7 +13,6 @@ import itertools
 import time
 from pathlib import Path
 
-
 from assistant.config import Settings
 from assistant.core import Assistant
 from assistant.retrieval import HybridRetriever
